@@ -1,0 +1,225 @@
+#include "netd_client.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "seqpacket.h"
+
+namespace qc::netd_client {
+
+using qc::netd::Reply;
+using qc::netd::Request;
+
+std::string StatusName(qc::netd::Status s) {
+  switch (s) {
+    case qc::netd::OK:
+      return "ok";
+    case qc::netd::INVALID_ARGUMENT:
+      return "invalid argument";
+    case qc::netd::PERMISSION_DENIED:
+      return "permission denied";
+    case qc::netd::NOT_FOUND:
+      return "not found";
+    case qc::netd::CONFLICT:
+      return "conflict";
+    case qc::netd::QUOTA_EXCEEDED:
+      return "quota exceeded";
+    case qc::netd::PROTOCOL_ERROR:
+      return "protocol error";
+    case qc::netd::INTERNAL:
+      return "internal error";
+    default:
+      return "unknown status";
+  }
+}
+
+std::unique_ptr<NetdClient> NetdClient::Start(const std::string& helper_path, std::string* error) {
+  if (access(helper_path.c_str(), X_OK) != 0) {
+    *error = "network helper " + helper_path + " is not installed or not executable (" +
+             std::strerror(errno) + "); run `qemu-compose doctor`";
+    return nullptr;
+  }
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
+    *error = std::string("socketpair: ") + std::strerror(errno);
+    return nullptr;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    *error = std::string("fork: ") + std::strerror(errno);
+    close(sp[0]);
+    close(sp[1]);
+    return nullptr;
+  }
+  if (pid == 0) {
+    // Child: the helper expects its socket on fd 3 and nothing else inherited.
+    if (sp[1] == 3) {
+      fcntl(3, F_SETFD, 0);
+    } else if (dup2(sp[1], 3) < 0) {
+      _exit(127);
+    }
+    execl(helper_path.c_str(), helper_path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(sp[1]);
+  std::unique_ptr<NetdClient> client(new NetdClient(sp[0], pid));
+  Request req;
+  req.mutable_hello()->set_version(kProtocolVersion);
+  Reply reply;
+  if (!client->Call(req, &reply, nullptr, error)) {
+    *error = "network helper handshake failed: " + *error;
+    return nullptr;
+  }
+  client->hello_ = reply.hello();
+  return client;
+}
+
+NetdClient::~NetdClient() {
+  close(sock_);  // helper sees EOF and exits
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+bool NetdClient::Call(const Request& req, Reply* reply, std::vector<int>* fds, std::string* error) {
+  std::string bytes;
+  if (!req.SerializeToString(&bytes)) {
+    *error = "cannot encode request";
+    return false;
+  }
+  int rc = SendMessage(sock_, bytes.data(), bytes.size());
+  if (rc != 0) {
+    *error = std::string("cannot talk to the network helper: ") + std::strerror(-rc);
+    return false;
+  }
+  Received in;
+  rc = ReceiveMessage(sock_, &in);
+  if (rc != 0 || in.eof) {
+    *error = rc != 0 ? std::string("network helper: ") + std::strerror(-rc)
+                     : "network helper exited without answering (see its stderr above)";
+    return false;
+  }
+  auto drop_fds = [&in] {
+    for (int fd : in.fds) close(fd);
+    in.fds.clear();
+  };
+  if (in.truncated || !reply->ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()))) {
+    drop_fds();
+    *error = "undecodable reply from the network helper";
+    return false;
+  }
+  if (reply->status() != qc::netd::OK) {
+    drop_fds();
+    *error = reply->message().empty() ? StatusName(reply->status()) : reply->message();
+    return false;
+  }
+  if (fds != nullptr) {
+    fds->insert(fds->end(), in.fds.begin(), in.fds.end());
+  } else {
+    drop_fds();
+  }
+  return true;
+}
+
+bool NetdClient::CreateBridge(const std::string& name, bool* already, std::string* error) {
+  Request req;
+  req.mutable_create_bridge()->set_name(name);
+  Reply reply;
+  if (!Call(req, &reply, nullptr, error)) return false;
+  if (already != nullptr) *already = reply.already_existed();
+  return true;
+}
+
+bool NetdClient::AddAddress(const std::string& bridge, const std::string& cidr,
+                            std::string* error) {
+  Request req;
+  req.mutable_add_address()->set_bridge(bridge);
+  req.mutable_add_address()->set_cidr(cidr);
+  Reply reply;
+  return Call(req, &reply, nullptr, error);
+}
+
+bool NetdClient::SetForwarding(std::string* error) {
+  Request req;
+  req.mutable_set_forwarding();
+  Reply reply;
+  return Call(req, &reply, nullptr, error);
+}
+
+bool NetdClient::EnableNat(const std::string& bridge, std::string* error) {
+  Request req;
+  req.mutable_enable_nat()->set_bridge(bridge);
+  Reply reply;
+  return Call(req, &reply, nullptr, error);
+}
+
+bool NetdClient::DisableNat(const std::string& bridge, std::string* error) {
+  Request req;
+  req.mutable_disable_nat()->set_bridge(bridge);
+  Reply reply;
+  if (Call(req, &reply, nullptr, error)) return true;
+  return reply.status() == qc::netd::NOT_FOUND;
+}
+
+bool NetdClient::StartDhcp(const std::string& bridge, const std::string& state_dir,
+                           const std::string& domain, int* pid, std::string* error) {
+  Request req;
+  auto* d = req.mutable_start_dhcp();
+  d->set_bridge(bridge);
+  d->set_state_dir(state_dir);
+  d->set_domain(domain);
+  Reply reply;
+  if (!Call(req, &reply, nullptr, error)) return false;
+  if (pid != nullptr) *pid = reply.dhcp().pid();
+  return true;
+}
+
+bool NetdClient::CreateTap(const std::string& name, const std::string& bridge,
+                           std::vector<int>* fds, std::string* error) {
+  Request req;
+  auto* t = req.mutable_create_tap();
+  t->set_name(name);
+  t->set_bridge(bridge);
+  t->set_queues(1);
+  Reply reply;
+  std::vector<int> got;
+  if (!Call(req, &reply, &got, error)) return false;
+  if (got.empty()) {
+    *error = "network helper created TAP " + name + " but sent no fd";
+    return false;
+  }
+  fds->insert(fds->end(), got.begin(), got.end());
+  return true;
+}
+
+bool NetdClient::DeleteTap(const std::string& name, std::string* error) {
+  Request req;
+  req.mutable_delete_tap()->set_name(name);
+  Reply reply;
+  if (Call(req, &reply, nullptr, error)) return true;
+  return reply.status() == qc::netd::NOT_FOUND;
+}
+
+bool NetdClient::DeleteBridge(const std::string& name, std::string* error) {
+  Request req;
+  req.mutable_delete_bridge()->set_name(name);
+  Reply reply;
+  if (Call(req, &reply, nullptr, error)) return true;
+  return reply.status() == qc::netd::NOT_FOUND;
+}
+
+bool NetdClient::ListOwned(qc::netd::OwnedLinks* out, std::string* error) {
+  Request req;
+  req.mutable_list_owned();
+  Reply reply;
+  if (!Call(req, &reply, nullptr, error)) return false;
+  *out = reply.owned();
+  return true;
+}
+
+}  // namespace qc::netd_client

@@ -1,0 +1,57 @@
+// Client side of proto/netd.proto: starts qc-netd-helper on a socketpair
+// (its fd 3) and sends it one request at a time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "netd.pb.h"
+
+namespace qc::netd_client {
+
+class NetdClient {
+ public:
+  // Spawns the helper and does the Hello handshake. nullptr + error if the
+  // helper is missing, refuses, or speaks another version.
+  static std::unique_ptr<NetdClient> Start(const std::string& helper_path, std::string* error);
+  ~NetdClient();
+  NetdClient(const NetdClient&) = delete;
+  NetdClient& operator=(const NetdClient&) = delete;
+
+  // Sends `req`, waits for the reply. fds received are appended to *fds (if
+  // non-null; otherwise closed). false + error on transport failure or a
+  // non-OK status; the error carries the helper's message.
+  bool Call(const qc::netd::Request& req, qc::netd::Reply* reply, std::vector<int>* fds,
+            std::string* error);
+
+  // Convenience wrappers; `already` (optional) reports an idempotent no-op.
+  bool CreateBridge(const std::string& name, bool* already, std::string* error);
+  bool AddAddress(const std::string& bridge, const std::string& cidr, std::string* error);
+  bool SetForwarding(std::string* error);
+  bool EnableNat(const std::string& bridge, std::string* error);
+  bool DisableNat(const std::string& bridge, std::string* error);
+  bool StartDhcp(const std::string& bridge, const std::string& state_dir, const std::string& domain,
+                 int* pid, std::string* error);
+  // One fd per queue.
+  bool CreateTap(const std::string& name, const std::string& bridge, std::vector<int>* fds,
+                 std::string* error);
+  // NOT_FOUND counts as success (idempotent).
+  bool DeleteTap(const std::string& name, std::string* error);
+  bool DeleteBridge(const std::string& name, std::string* error);
+  bool ListOwned(qc::netd::OwnedLinks* out, std::string* error);
+
+  const qc::netd::HelloReply& hello() const { return hello_; }
+
+ private:
+  NetdClient(int sock, pid_t pid) : sock_(sock), pid_(pid) {}
+  int sock_;
+  pid_t pid_;
+  qc::netd::HelloReply hello_;
+};
+
+std::string StatusName(qc::netd::Status s);
+
+}  // namespace qc::netd_client
