@@ -1,0 +1,177 @@
+#include "dnsmasq/dnsmasq_argv.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace qc::netd {
+namespace {
+
+uint32_t Ip(const char* dotted) {
+  in_addr a{};
+  EXPECT_EQ(inet_pton(AF_INET, dotted, &a), 1);
+  return a.s_addr;
+}
+
+DnsmasqParams Good() {
+  return {"qc-1a2b3c-net", Ip("172.16.5.1"), 24, "/home/u/p/.qemu-compose/net-1", "demo.qc"};
+}
+
+// Returns the error message, or "OK" when the params are accepted.
+std::string Error(const DnsmasqParams& p) {
+  std::vector<std::string> argv = {"untouched"};
+  std::string err;
+  if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) return "OK";
+  EXPECT_EQ(argv, std::vector<std::string>{"untouched"});  // nothing half-built leaks out
+  return err;
+}
+
+TEST(DnsmasqArgv, ExactArgvForSlash24) {
+  std::vector<std::string> argv;
+  std::string err;
+  ASSERT_TRUE(BuildDnsmasqArgv(Good(), "/usr/sbin/dnsmasq", &argv, &err)) << err;
+  const std::string s = "/home/u/p/.qemu-compose/net-1";
+  const std::vector<std::string> want = {
+      "/usr/sbin/dnsmasq",
+      "--keep-in-foreground",
+      "--conf-file=/dev/null",
+      "--no-hosts",
+      "--no-ping",
+      "--bind-dynamic",
+      "--interface=qc-1a2b3c-net",
+      "--except-interface=lo",
+      "--listen-address=172.16.5.1",
+      "--dhcp-range=172.16.5.10,172.16.5.250,255.255.255.0,1h",
+      "--dhcp-authoritative",
+      "--dhcp-hostsfile=" + s + "/dhcp-hosts",
+      "--addn-hosts=" + s + "/hosts",
+      "--dhcp-leasefile=" + s + "/leases",
+      "--pid-file=" + s + "/dnsmasq.pid",
+      "--log-facility=" + s + "/dnsmasq.log",
+      "--log-dhcp",
+      "--domain=demo.qc",
+      "--local=/demo.qc/",
+      "--expand-hosts",
+      "--dhcp-option=option:router,172.16.5.1",
+      "--dhcp-option=option:dns-server,172.16.5.1",
+      "--dhcp-option=option:domain-search,demo.qc",
+  };
+  EXPECT_EQ(argv, want);
+}
+
+TEST(DnsmasqArgv, ShorterPrefixKeepsRangeInGatewaySlash24) {
+  DnsmasqParams p = Good();
+  p.gateway_be = Ip("172.20.3.1");
+  p.prefix = 16;
+  std::vector<std::string> argv;
+  std::string err;
+  ASSERT_TRUE(BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) << err;
+  EXPECT_EQ(argv[9], "--dhcp-range=172.20.3.10,172.20.3.250,255.255.0.0,1h");
+}
+
+TEST(DnsmasqArgv, RejectsBadBridgeNames) {
+  const std::string msg = "(want qc-[a-z0-9-]{1,12})";
+  for (const char* name : {"", "qc-", "eth0", "lo", "qc-UPPER", "qc-a,b", "qc-a b", "qc-a\n",
+                           "qc-1234567890123", "qc-é", "QC-abc", "-qc-a"}) {
+    DnsmasqParams p = Good();
+    p.bridge = name;
+    EXPECT_EQ(Error(p), "invalid bridge name '" + p.bridge + "' " + msg) << name;
+  }
+}
+
+TEST(DnsmasqArgv, RejectsBadPrefix) {
+  for (int prefix : {-1, 0, 8, 15, 25, 32, 33}) {
+    DnsmasqParams p = Good();
+    p.prefix = prefix;
+    EXPECT_EQ(Error(p), "invalid prefix length " + std::to_string(prefix) + " (want 16..24)");
+  }
+}
+
+TEST(DnsmasqArgv, RejectsGatewayThatIsNetworkBroadcastOrInRange) {
+  DnsmasqParams p = Good();
+  p.gateway_be = Ip("172.16.5.0");
+  EXPECT_EQ(Error(p), "gateway 172.16.5.0 is the network or broadcast address");
+  p.gateway_be = Ip("172.16.5.255");
+  EXPECT_EQ(Error(p), "gateway 172.16.5.255 is the network or broadcast address");
+  p.gateway_be = Ip("172.16.5.10");
+  EXPECT_EQ(Error(p), "gateway 172.16.5.10 lies inside the DHCP range .10-.250");
+  p.gateway_be = Ip("172.16.5.254");
+  EXPECT_EQ(Error(p), "OK");
+}
+
+TEST(DnsmasqArgv, RejectsBadStateDirs) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "state_dir is empty"},
+      {"relative/dir", "state_dir must be an absolute path"},
+      {"-/x", "state_dir must not start with '-'"},
+      {"--conf-file=/etc/evil", "state_dir must not start with '-'"},
+      {"/a" + std::string(199, 'b'), "state_dir is longer than 200 characters"},
+      {"/a,b", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
+      {"/a\nb", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
+      {"/a b", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
+      {"/caf\xc3\xa9", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
+      {std::string("/a\0b", 4), "state_dir may only contain A-Z a-z 0-9 . _ / -"},
+      {"/a//b", "state_dir must not contain '//'"},
+      {"/a/./b", "state_dir must not contain '.'"},
+      {"/a/.", "state_dir must not contain '.'"},
+      {"/a/../b", "state_dir must not contain '..'"},
+      {"/a/..", "state_dir must not contain '..'"},
+      {"/a/", "state_dir must not end with '/'"},
+      {"/", "state_dir must not end with '/'"},
+  };
+  for (const auto& [dir, msg] : cases) {
+    DnsmasqParams p = Good();
+    p.state_dir = dir;
+    EXPECT_EQ(Error(p), msg) << dir;
+  }
+}
+
+TEST(DnsmasqArgv, AcceptsStateDirAtLimitAndDotsInsideNames) {
+  DnsmasqParams p = Good();
+  p.state_dir = "/" + std::string(199, 'a');
+  EXPECT_EQ(Error(p), "OK");
+  p.state_dir = "/home/u/.qemu-compose/..net/a..b/x.";
+  EXPECT_EQ(Error(p), "OK");
+}
+
+TEST(DnsmasqArgv, RejectsBadDomains) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "domain is empty"},
+      {std::string(50, 'a') + "." + std::string(50, 'b'), "domain is longer than 100 characters"},
+      {"-x.qc", "domain must not start with '-'"},
+      {".qc", "domain has an empty label"},
+      {"demo.", "domain has an empty label"},
+      {"demo..qc", "domain has an empty label"},
+      {std::string(64, 'a'), "domain has a label longer than 63 characters"},
+      {"demo,qc", "domain may only contain a-z 0-9 - and '.'"},
+      {"demo/qc", "domain may only contain a-z 0-9 - and '.'"},
+      {"Demo.qc", "domain may only contain a-z 0-9 - and '.'"},
+      {"demo\nqc", "domain may only contain a-z 0-9 - and '.'"},
+      {"d\xc3\xa9mo", "domain may only contain a-z 0-9 - and '.'"},
+      {"demo.-qc", "domain has a label starting or ending with '-'"},
+      {"demo-.qc", "domain has a label starting or ending with '-'"},
+  };
+  for (const auto& [domain, msg] : cases) {
+    DnsmasqParams p = Good();
+    p.domain = domain;
+    EXPECT_EQ(Error(p), msg) << domain;
+  }
+}
+
+TEST(DnsmasqArgv, AcceptsLongestDomain) {
+  DnsmasqParams p = Good();
+  p.domain = std::string(63, 'a') + "." + std::string(36, 'b');  // exactly 100
+  EXPECT_EQ(Error(p), "OK");
+}
+
+TEST(DnsmasqArgv, RejectsRelativeDnsmasqPath) {
+  std::vector<std::string> argv;
+  std::string err;
+  EXPECT_FALSE(BuildDnsmasqArgv(Good(), "dnsmasq", &argv, &err));
+  EXPECT_EQ(err, "dnsmasq path must be absolute");
+}
+
+}  // namespace
+}  // namespace qc::netd
