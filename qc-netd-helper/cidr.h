@@ -1,0 +1,29 @@
+// IPv4 CIDR parsing and arithmetic (host byte order throughout).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace qc::netd {
+
+struct Cidr {
+  std::uint32_t addr = 0;  // host byte order, as written (may have host bits)
+  int prefix = 0;
+};
+
+// Strict "a.b.c.d/p": four decimal octets without leading zeros, p in 0..32.
+bool ParseCidr(const std::string& text, Cidr* out, std::string* err);
+std::string FormatCidr(const Cidr& c);
+std::string FormatAddr(std::uint32_t addr);
+std::uint32_t PrefixMask(int prefix);
+std::uint32_t NetworkOf(const Cidr& c);
+// True if the two subnets share any address.
+bool Overlaps(const Cidr& a, const Cidr& b);
+// True if inner lies entirely inside outer.
+bool Contains(const Cidr& outer, const Cidr& inner);
+
+// Rules for a bridge gateway address: prefix 16..24, inside one of the pools
+// (checked by the caller), host part = first host of the subnet.
+bool CheckGatewayCidr(const Cidr& c, std::string* err);
+
+}  // namespace qc::netd

@@ -1,0 +1,23 @@
+// One function per operation of proto/netd.proto. Each fills exactly one
+// Reply; CreateTap also returns the TAP fds to attach to it.
+#pragma once
+
+#include <vector>
+
+#include "session.h"
+
+namespace qc::netd {
+
+void HandleHello(Session& s, const Hello& req, Reply* r);
+void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r);
+void HandleDeleteBridge(Session& s, const DeleteBridge& req, Reply* r);
+void HandleAddAddress(Session& s, const AddAddress& req, Reply* r);
+void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int>* fds);
+void HandleDeleteTap(Session& s, const DeleteTap& req, Reply* r);
+void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r);
+void HandleEnableNat(Session& s, const EnableNat& req, Reply* r);
+void HandleDisableNat(Session& s, const DisableNat& req, Reply* r);
+void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r);
+void HandleListOwned(Session& s, const ListOwned& req, Reply* r);
+
+}  // namespace qc::netd

@@ -1,0 +1,37 @@
+#include "dnsmasq/launcher.h"
+#include "handlers/handlers.h"
+#include "seqpacket.h"
+
+namespace qc::netd {
+
+void HandleHello(Session& s, const Hello& req, Reply* r) {
+  if (req.version() != kProtocolVersion) {
+    SetReply(r, PROTOCOL_ERROR,
+             "protocol version " + std::to_string(req.version()) +
+                 " not supported (helper speaks " + std::to_string(kProtocolVersion) + ")");
+    return;
+  }
+  std::vector<LinkInfo> links;
+  if (!LoadLinks(s, &links, r)) return;
+  unsigned dnsmasq = 0;
+  std::string err;
+  if (!LauncherCount(s.launcher_fd, &dnsmasq, &err)) {
+    SetReply(r, INTERNAL, err);
+    return;
+  }
+  s.hello_done = true;
+  HelloReply* h = r->mutable_hello();
+  h->set_version(kProtocolVersion);
+  h->set_uid(s.caller.uid);
+  for (const Cidr& p : s.policy.pools) h->add_allowed_pools(FormatCidr(p));
+  Quota* q = h->mutable_quota();
+  q->set_max_bridges(s.quotas.max_bridges);
+  q->set_max_taps(s.quotas.max_taps);
+  q->set_max_dnsmasq(s.quotas.max_dnsmasq);
+  q->set_used_bridges(CountOwned(s, links, "bridge"));
+  q->set_used_taps(CountOwned(s, links, "tun"));
+  q->set_used_dnsmasq(dnsmasq);
+  SetReply(r, OK, "hello uid " + std::to_string(s.caller.uid));
+}
+
+}  // namespace qc::netd

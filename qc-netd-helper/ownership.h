@@ -1,0 +1,19 @@
+// Link ownership: every link the helper creates carries the caller's uid in
+// its alias (IFLA_IFALIAS), which only CAP_NET_ADMIN can write.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace qc::netd {
+
+// "qemu-compose:uid=<uid>"
+std::string OwnerAlias(uid_t uid);
+// Parses an alias exactly as OwnerAlias writes it (decimal, no sign, no
+// leading zeros, nothing after the number). False for anything else.
+bool ParseOwnerAlias(const std::string& alias, uid_t* uid);
+// True only if the alias names exactly this uid (uid=10 never matches uid=100).
+bool AliasOwnedBy(const std::string& alias, uid_t uid);
+
+}  // namespace qc::netd

@@ -1,0 +1,88 @@
+#include "request_loop.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "handlers/handlers.h"
+#include "seqpacket.h"
+#include "tap.h"
+
+namespace qc::netd {
+namespace {
+
+void Dispatch(Session& s, const Request& req, Reply* r, std::vector<int>* fds) {
+  if (req.op_case() == Request::OP_NOT_SET) {
+    SetReply(r, PROTOCOL_ERROR, "empty or unknown request");
+    return;
+  }
+  if (!s.hello_done && req.op_case() != Request::kHello) {
+    SetReply(r, PROTOCOL_ERROR, "the first request must be Hello");
+    return;
+  }
+  switch (req.op_case()) {
+    case Request::kHello:
+      return HandleHello(s, req.hello(), r);
+    case Request::kCreateBridge:
+      return HandleCreateBridge(s, req.create_bridge(), r);
+    case Request::kDeleteBridge:
+      return HandleDeleteBridge(s, req.delete_bridge(), r);
+    case Request::kAddAddress:
+      return HandleAddAddress(s, req.add_address(), r);
+    case Request::kCreateTap:
+      return HandleCreateTap(s, req.create_tap(), r, fds);
+    case Request::kDeleteTap:
+      return HandleDeleteTap(s, req.delete_tap(), r);
+    case Request::kSetForwarding:
+      return HandleSetForwarding(s, req.set_forwarding(), r);
+    case Request::kEnableNat:
+      return HandleEnableNat(s, req.enable_nat(), r);
+    case Request::kDisableNat:
+      return HandleDisableNat(s, req.disable_nat(), r);
+    case Request::kStartDhcp:
+      return HandleStartDhcp(s, req.start_dhcp(), r);
+    case Request::kListOwned:
+      return HandleListOwned(s, req.list_owned(), r);
+    case Request::OP_NOT_SET:
+      break;
+  }
+}
+
+}  // namespace
+
+int RunRequestLoop(Session& s, int sock) {
+  for (;;) {
+    Received in;
+    int rc = ReceiveMessage(sock, &in);
+    if (rc != 0) {
+      std::fprintf(stderr, "qc-netd-helper: receive failed (%d)\n", rc);
+      return 1;
+    }
+    for (int fd : in.fds) close(fd);  // the helper never accepts fds
+    if (in.eof) return 0;
+    Request req;
+    Reply reply;
+    std::vector<int> fds;
+    if (in.truncated) {
+      SetReply(&reply, PROTOCOL_ERROR,
+               "request larger than " + std::to_string(kMaxMessageBytes) + " bytes");
+    } else if (!req.ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()))) {
+      SetReply(&reply, PROTOCOL_ERROR, "undecodable request");
+    } else {
+      Dispatch(s, req, &reply, &fds);
+    }
+    if (reply.status() == STATUS_UNSPECIFIED) SetReply(&reply, INTERNAL, "no reply produced");
+    std::string out;
+    if (!reply.SerializeToString(&out) || out.size() > kMaxMessageBytes) {
+      CloseAll(&fds);
+      Reply small;
+      SetReply(&small, INTERNAL, "reply too large");
+      small.SerializeToString(&out);
+    }
+    rc = SendMessage(sock, out.data(), out.size(), fds.data(), fds.size());
+    CloseAll(&fds);
+    if (rc != 0) return 1;
+  }
+}
+
+}  // namespace qc::netd
