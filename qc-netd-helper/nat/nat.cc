@@ -29,6 +29,7 @@ constexpr size_t kRulesPerBridge = 5;
 struct RuleRef {
   std::string chain;
   uint64_t handle;
+  std::string fingerprint;
 };
 
 struct DumpState {
@@ -95,7 +96,7 @@ int RuleCallback(const nlmsghdr* nlh, void* data) {
     return MNL_CB_OK;
   }
   st->found.push_back({nftnl_rule_get_str(r.get(), NFTNL_RULE_CHAIN),
-                       nftnl_rule_get_u64(r.get(), NFTNL_RULE_HANDLE)});
+                       nftnl_rule_get_u64(r.get(), NFTNL_RULE_HANDLE), nft::Fingerprint(r.get())});
   return MNL_CB_OK;
 }
 
@@ -184,6 +185,15 @@ class Batch {
   bool overflow_ = false;
 };
 
+// True when the dumped rules (in chain order) are exactly `rules`, e.g. both empty.
+bool AlreadyInPlace(const std::vector<RuleRef>& found, const std::vector<nft::BridgeRule>& rules) {
+  if (found.size() != rules.size()) return false;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (found[i].fingerprint != nft::Fingerprint(rules[i].rule.get())) return false;
+  }
+  return true;
+}
+
 // Replaces `bridge`'s rules by `rules` (possibly none), retrying on generation races.
 bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& rules, std::string* err) {
   auto table = nft::BuildTable();
@@ -196,7 +206,7 @@ bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& rules,
     uint32_t genid = 0;
     DumpState st;
     if (!Snapshot(nl, bridge, &genid, &st, err)) return false;
-    if (st.found.empty() && rules.empty()) return true;  // nothing to remove
+    if (AlreadyInPlace(st.found, rules)) return true;  // keeps the ruleset byte-identical
     Batch batch(genid);
     if (!rules.empty()) {
       batch.Table(table.get());

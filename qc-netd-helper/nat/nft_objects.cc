@@ -101,6 +101,21 @@ class RuleBuilder {
 
 }  // namespace
 
+std::string Fingerprint(nftnl_rule* r) {
+  const char* chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+  std::string fp = chain != nullptr ? chain : "";
+  nftnl_expr_foreach(
+      r,
+      [](nftnl_expr* e, void* data) {
+        char buf[256];
+        if (nftnl_expr_snprintf(buf, sizeof(buf), e, NFTNL_OUTPUT_DEFAULT, 0) < 0) return -1;
+        *static_cast<std::string*>(data) += std::string("|") + buf;
+        return 0;
+      },
+      &fp);
+  return fp;
+}
+
 std::string BridgeTag(const std::string& bridge) {
   std::string tag;
   nftnl_udata_buf* buf = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);

@@ -38,6 +38,10 @@ struct BridgeRule {
 // The rule userdata that tags `bridge`'s rules: an nft comment holding the bridge name.
 std::string BridgeTag(const std::string& bridge);
 
+// What a rule matches and does (chain and expressions, without handle or
+// comment), so a dumped rule can be compared with a freshly built one.
+std::string Fingerprint(nftnl_rule* r);
+
 // The five rules of `bridge` (see nat.h); empty when allocation fails.
 std::vector<BridgeRule> BuildBridgeRules(const std::string& bridge, uint32_t subnet_be,
                                          uint32_t mask_be);
