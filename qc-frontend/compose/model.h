@@ -18,9 +18,18 @@ struct SourcePos {  // 1-based, for error messages
 };
 
 struct PortMapping {
-  std::uint16_t host = 0;   // on 127.0.0.1
+  std::uint16_t host = 0;  // on 127.0.0.1
   std::uint16_t guest = 0;
   std::string protocol = "tcp";
+};
+
+// One `volumes:` entry of a VM: a named volume (top-level `volumes:`) or a
+// host directory, optionally mounted at a guest path.
+struct VolumeMount {
+  std::string source;      // volume name, or absolute host path
+  bool named = false;      // true: source names a Volume entry
+  std::string target;      // absolute guest path; "" = attach only (named volumes)
+  bool read_only = false;  // ":ro"
 };
 
 struct DiskConfig {
@@ -28,14 +37,15 @@ struct DiskConfig {
 };
 
 struct Vm {
-  std::string name;                  // valid hostname label
-  std::string image;                 // absolute path or "" (direct kernel boot)
+  std::string name;   // valid hostname label
+  std::string image;  // absolute path or "" (direct kernel boot)
   std::string kernel, initrd, cmdline;
   std::uint32_t cpus = 1;
   std::uint64_t memory_mb = 512;
   DiskConfig disk;
   std::vector<std::string> networks;  // names of Network entries, in NIC order
-  std::vector<std::string> volumes;   // names of Volume entries
+  std::vector<std::string> volumes;   // names of Volume entries used, first use order, no repeats
+  std::vector<VolumeMount> mounts;    // every `volumes:` entry as written (paths absolute)
   std::vector<PortMapping> ports;     // user-mode VMs only
   std::string accel;                  // "", "kvm", "tcg"
   std::uint32_t stop_grace_period_s = 30;
@@ -52,7 +62,7 @@ struct Network {
 
 struct Volume {
   std::string name;
-  std::uint64_t size_bytes = 0;
+  std::uint64_t size_bytes = 10ULL << 30;  // default 10G
   SourcePos pos;
 };
 
@@ -61,10 +71,10 @@ struct Project {
   std::string compose_file;  // absolute path
   std::string project_dir;   // absolute directory of the compose file
   std::string version;
-  std::map<std::string, Vm> vms;            // ordered by name
+  std::map<std::string, Vm> vms;  // ordered by name
   std::map<std::string, Network> networks;
   std::map<std::string, Volume> volumes;
-  std::vector<std::string> start_order;     // VM names, depends_on respected
+  std::vector<std::string> start_order;  // VM names, depends_on respected
 };
 
 }  // namespace qc::compose

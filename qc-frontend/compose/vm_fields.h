@@ -1,0 +1,24 @@
+// Parsers for the string forms inside a VM: "HOST:GUEST[/proto]" port
+// mappings and "SOURCE[:TARGET[:ro|rw]]" volume entries. Pure functions,
+// errors returned as text without position.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "compose/model.h"
+
+namespace qc::compose {
+
+// Decimal without sign or leading junk, at most `max`.
+std::optional<unsigned> ParseDecimal(std::string_view text, unsigned max);
+
+// Returns "" and fills *out, or the problem.
+std::string ParsePortMapping(std::string_view text, PortMapping* out);
+
+// Named volume if the source does not start with '/', '.' or '~'.
+// Host paths are returned as written; the caller resolves them.
+std::string ParseVolumeEntry(std::string_view text, VolumeMount* out);
+
+}  // namespace qc::compose
