@@ -1,60 +1,21 @@
-// NatEnable/NatDisable against the real kernel. Each test process first moves
-// itself into a fresh network namespace (and fails if it cannot), so `nft`,
-// `ip` and the sysctls below only ever see that private namespace.
-#include <arpa/inet.h>
+// NatEnable/NatDisable against the real kernel, checked with `nft list`, inside
+// the private network namespace set up by private_netns.cc.
 #include <gtest/gtest.h>
-#include <sched.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "nat/nat.h"
+#include "netns_test_util.h"
 
 namespace qc::netd {
 namespace {
 
-uint32_t Ip(const char* dotted) {
-  in_addr a{};
-  EXPECT_EQ(inet_pton(AF_INET, dotted, &a), 1);
-  return a.s_addr;
-}
-
-ino_t NetnsInode() {
-  struct stat st {};
-  return stat("/proc/self/ns/net", &st) == 0 ? st.st_ino : 0;
-}
-
-// Runs a shell command (in our private netns); returns stdout, sets *status.
-std::string Sh(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* f = popen((cmd + " 2>&1").c_str(), "r");
-  if (f == nullptr) return "popen failed";
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
-  const int rc = pclose(f);
-  if (status != nullptr) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
-}
+using nattest::Ip;
+using nattest::Sh;
 
 std::string Table() {
   return Sh("nft list table ip qemu_compose");
 }
-
-class PrivateNetns : public ::testing::Environment {
- public:
-  void SetUp() override {
-    const ino_t before = NetnsInode();
-    ASSERT_EQ(unshare(CLONE_NEWNET), 0) << "cannot unshare a network namespace (run as root)";
-    ASSERT_NE(NetnsInode(), before) << "still in the original network namespace";
-    ASSERT_NE(NetnsInode(), 0U);
-  }
-};
-const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new PrivateNetns);
 
 class NatKernel : public ::testing::Test {
  protected:

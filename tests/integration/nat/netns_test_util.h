@@ -1,0 +1,40 @@
+// Helpers for the NAT kernel tests. Linking private_netns.cc moves the whole
+// test process into a fresh network namespace before any test runs.
+#pragma once
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace qc::netd::nattest {
+
+inline uint32_t Ip(const char* dotted) {
+  in_addr a{};
+  EXPECT_EQ(inet_pton(AF_INET, dotted, &a), 1) << dotted;
+  return a.s_addr;
+}
+
+// Runs a shell command (in our private netns); returns stdout+stderr, sets *status.
+inline std::string Sh(const std::string& cmd, int* status = nullptr) {
+  std::string out;
+  FILE* f = popen((cmd + " 2>&1").c_str(), "r");
+  if (f == nullptr) return "popen failed";
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
+  const int rc = pclose(f);
+  if (status != nullptr) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
+}
+
+inline bool ShOk(const std::string& cmd) {
+  int status = -1;
+  Sh(cmd, &status);
+  return status == 0;
+}
+
+}  // namespace qc::netd::nattest
