@@ -1,0 +1,40 @@
+// The lifecycle and query commands. Each returns the process exit code
+// (cli/exit_codes.h) and prints its own output and errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "commands/global_options.h"
+
+namespace qc::commands {
+
+struct UpOptions {
+  std::vector<std::string> vms;  // empty = all
+  bool wait = false;
+  int timeout_s = 300;
+};
+int RunUp(const GlobalOptions& g, const UpOptions& o);
+
+struct StopOptions {
+  std::vector<std::string> vms;
+  bool force = false;
+  int grace_s = -1;  // -1 = each VM's stop_grace_period
+};
+int RunStop(const GlobalOptions& g, const StopOptions& o);
+int RunDestroy(const GlobalOptions& g, const StopOptions& o);
+int RunDown(const GlobalOptions& g, const StopOptions& o);
+
+int RunPs(const GlobalOptions& g);
+int RunInspect(const GlobalOptions& g, const std::string& vm);
+int RunNetworkLs(const GlobalOptions& g);
+int RunNetworkDown(const GlobalOptions& g, const std::vector<std::string>& networks);
+int RunConfig(const GlobalOptions& g);
+
+// Paths the tool commands (console, logs, ssh) need.
+int RunConsoleCmd(const GlobalOptions& g, const std::string& vm);
+int RunLogsCmd(const GlobalOptions& g, const std::string& vm, bool follow, int lines);
+int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& user,
+              const std::vector<std::string>& command);
+
+}  // namespace qc::commands

@@ -1,0 +1,162 @@
+#include "commands/network_setup.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "commands/vm_probe.h"
+#include "naming/subnet_alloc.h"
+#include "state/atomic_file.h"
+
+namespace qc::commands {
+
+std::vector<std::string> BridgeNetworksOf(const Context& ctx, const std::vector<std::string>& vms) {
+  std::set<std::string> nets;
+  for (const auto& name : vms) {
+    for (const auto& n : ctx.project.vms.at(name).networks) nets.insert(n);
+  }
+  return {nets.begin(), nets.end()};
+}
+
+bool BridgeExists(const std::string& bridge) {
+  struct stat st {};
+  return !bridge.empty() && stat(("/sys/class/net/" + bridge).c_str(), &st) == 0;
+}
+
+bool DnsmasqAlive(const state::NetworkState& ns) {
+  if (ns.dnsmasq_pid <= 0) return false;
+  std::ifstream in("/proc/" + std::to_string(ns.dnsmasq_pid) + "/cmdline", std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string cmd = ss.str();
+  return cmd.find("dnsmasq") != std::string::npos && cmd.find(ns.bridge) != std::string::npos;
+}
+
+bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksFile* nf,
+                    bool* changed, std::string* error) {
+  const compose::Network& cn = ctx.project.networks.at(net);
+  state::NetworkState before;
+  if (auto it = nf->find(net); it != nf->end()) before = it->second;
+  state::NetworkState ns = before;
+  ns.driver = cn.driver;
+  ns.dnsmasq_unit = "none";
+  ns.bridge = BridgeOf(ctx, net);
+  ns.domain = DomainOf(ctx);
+  if (cn.subnet != "auto") {
+    auto manual = naming::ParseCidr(cn.subnet);
+    if (!manual) {
+      *error = "network '" + net + "': invalid subnet '" + cn.subnet + "'";
+      return false;
+    }
+    ns.subnet = manual->ToString();
+  } else if (ns.subnet.empty()) {
+    std::vector<naming::Ipv4Net> used;
+    if (!naming::ReadHostNetworks(&used, error)) return false;
+    for (const auto& [other, st] : *nf) {
+      if (other == net) continue;
+      if (auto c = naming::ParseCidr(st.subnet)) used.push_back(*c);
+    }
+    auto picked = naming::AllocateSubnet(used);
+    if (!picked) {
+      *error = "network '" + net + "': no free /24 left in " + naming::kDefaultPool.ToString() +
+               " (every one overlaps a host address or route); set `subnet:` explicitly";
+      return false;
+    }
+    ns.subnet = picked->ToString();
+  }
+  auto subnet = *naming::ParseCidr(ns.subnet);
+  ns.gateway = naming::Ipv4ToString(naming::GatewayOf(subnet));
+  std::vector<naming::ReservationRequest> reqs;
+  for (const auto& [name, vm] : ctx.project.vms) {
+    for (std::size_t i = 0; i < vm.networks.size(); ++i) {
+      if (vm.networks[i] == net) reqs.push_back({name, MacOf(ctx, name, static_cast<int>(i))});
+    }
+  }
+  if (!naming::AssignReservations(subnet, reqs, before.reservations, &ns.reservations, error)) {
+    *error = "network '" + net + "': " + *error;
+    return false;
+  }
+  std::string dir = ctx.layout.DnsmasqDir(net);
+  if (!state::MakeDirs(dir, error)) return false;
+  std::string dhcp_hosts, hosts;
+  for (const auto& r : ns.reservations) {
+    dhcp_hosts += r.mac + "," + r.ip + "," + r.hostname + "\n";
+    hosts += r.ip + " " + r.hostname + " " + r.hostname + "." + ns.domain + "\n";
+  }
+  // Written before dnsmasq starts (or is told to re-read them).
+  if (!state::WriteFileAtomic(ctx.layout.DhcpHosts(net), dhcp_hosts, error) ||
+      !state::WriteFileAtomic(ctx.layout.Hosts(net), hosts, error)) {
+    return false;
+  }
+  *changed = before.subnet != ns.subnet || before.reservations != ns.reservations ||
+             before.bridge != ns.bridge;
+  (*nf)[net] = ns;
+  return true;
+}
+
+bool ApplyNetworkStep(const Context& ctx, netd_client::NetdClient& netd,
+                      const planner::NetworkStep& step, state::NetworkState* ns,
+                      std::string* error) {
+  const std::string& br = ns->bridge;
+  auto prefix = [&](const std::string& what) {
+    *error = "network '" + step.network + "': " + what + " " + br + ": " + *error;
+    return false;
+  };
+  if (step.setup_bridge) {
+    auto subnet = *naming::ParseCidr(ns->subnet);
+    std::string cidr = ns->gateway + "/" + std::to_string(subnet.prefix);
+    if (!netd.CreateBridge(br, nullptr, error)) return prefix("cannot create bridge");
+    if (!netd.AddAddress(br, cidr, error)) return prefix("cannot add " + cidr + " to");
+  }
+  // Forwarding and NAT are idempotent in the helper; re-asserting them
+  // repairs a flushed ruleset.
+  if (!netd.SetForwarding(error)) return prefix("cannot enable IPv4 forwarding for");
+  if (!netd.EnableNat(br, error)) return prefix("cannot enable NAT for");
+  if (step.start_dnsmasq) {
+    if (ns->dnsmasq_pid > 0 && DnsmasqAlive(*ns)) kill(ns->dnsmasq_pid, SIGTERM);
+    int pid = 0;
+    if (!netd.StartDhcp(br, ctx.layout.DnsmasqDir(step.network), ns->domain, &pid, error)) {
+      ns->dnsmasq_active = false;
+      return prefix("cannot start dnsmasq on");
+    }
+    ns->dnsmasq_pid = pid;
+  } else if (step.reload_dnsmasq && ns->dnsmasq_pid > 0) {
+    // dnsmasq runs as us: SIGHUP makes it re-read dhcp-hosts and hosts.
+    kill(ns->dnsmasq_pid, SIGHUP);
+  }
+  ns->dnsmasq_active = true;
+  return true;
+}
+
+bool TeardownNetwork(const Context& ctx, netd_client::NetdClient& netd, const std::string& net,
+                     const state::NetworkState& ns, std::string* error) {
+  if (DnsmasqAlive(ns)) {
+    kill(ns.dnsmasq_pid, SIGTERM);
+    for (int i = 0; i < 50 && DnsmasqAlive(ns); ++i) usleep(20000);
+    if (DnsmasqAlive(ns)) kill(ns.dnsmasq_pid, SIGKILL);
+  }
+  // Leftover TAPs of this bridge (normally gone with their QEMU).
+  qc::netd::OwnedLinks owned;
+  if (netd.ListOwned(&owned, error)) {
+    for (const auto& l : owned.links()) {
+      if (l.kind() == "tap" && l.master() == ns.bridge && !netd.DeleteTap(l.name(), error)) {
+        return false;
+      }
+    }
+  }
+  if (!netd.DisableNat(ns.bridge, error)) {
+    *error = "network '" + net + "': cannot remove NAT for " + ns.bridge + ": " + *error;
+    return false;
+  }
+  if (!netd.DeleteBridge(ns.bridge, error)) {
+    *error = "network '" + net + "': cannot delete bridge " + ns.bridge + ": " + *error;
+    return false;
+  }
+  return state::RemoveTree(ctx.layout.DnsmasqDir(net), error);
+}
+
+}  // namespace qc::commands

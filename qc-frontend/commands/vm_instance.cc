@@ -1,0 +1,234 @@
+#include "commands/vm_instance.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+
+#include "commands/vm_probe.h"
+#include "naming/digest.h"
+#include "paths/exe_paths.h"
+#include "runner_launch.h"
+#include "state/atomic_file.h"
+#include "vmspec.pb.h"
+
+namespace qc::commands {
+namespace {
+
+constexpr int kFirstSshPort = 2222;
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Runs argv without a shell; false + its stderr-less reason on failure.
+bool RunTool(const std::vector<std::string>& argv, std::string* error) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    *error = "fork failed";
+    return false;
+  }
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+  std::string cmd;
+  for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+  *error = "`" + cmd + "` failed" +
+           (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is qemu-utils installed?)" : "");
+  return false;
+}
+
+std::string ImageFormat(const std::string& image) {
+  auto ext = std::filesystem::path(image).extension().string();
+  return ext == ".qcow2" ? "qcow2" : (ext == ".raw" || ext == ".img") ? "raw" : "qcow2";
+}
+
+bool EnsureDisk(const Context& ctx, const std::string& name, const compose::Vm& vm, bool* have_disk,
+                std::string* error) {
+  std::string disk = ctx.layout.Disk(name);
+  *have_disk = std::filesystem::exists(disk);
+  if (*have_disk) return true;
+  if (!vm.image.empty()) {
+    std::vector<std::string> argv{
+        "qemu-img", "create", "-q", "-f", "qcow2", "-F", ImageFormat(vm.image),
+        "-b",       vm.image, disk};
+    if (vm.disk.size_bytes > 0) argv.push_back(std::to_string(vm.disk.size_bytes));
+    if (!RunTool(argv, error)) return false;
+    *have_disk = true;
+  } else if (vm.disk.size_bytes > 0) {
+    if (!RunTool(
+            {"qemu-img", "create", "-q", "-f", "qcow2", disk, std::to_string(vm.disk.size_bytes)},
+            error)) {
+      return false;
+    }
+    *have_disk = true;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool HasBridgeNic(const Context& ctx, const std::string& vm) {
+  return !ctx.project.vms.at(vm).networks.empty();
+}
+
+std::string VmConfigHash(const Context& ctx, const std::string& name,
+                         const state::NetworksFile& nf) {
+  const compose::Vm& vm = ctx.project.vms.at(name);
+  std::ostringstream s;
+  s << "image=" << vm.image << "\nkernel=" << vm.kernel << "\ninitrd=" << vm.initrd
+    << "\ncmdline=" << vm.cmdline << "\ncpus=" << vm.cpus << "\nmemory=" << vm.memory_mb
+    << "\ndisk=" << vm.disk.size_bytes << "\naccel=" << vm.accel << "\n";
+  for (const auto& n : vm.networks) {
+    auto it = nf.find(n);
+    s << "net=" << n << "," << (it != nf.end() ? it->second.subnet : "") << "," << BridgeOf(ctx, n)
+      << "\n";
+  }
+  for (const auto& v : vm.volumes) s << "volume=" << v << "\n";
+  for (const auto& p : vm.ports)
+    s << "port=" << p.host << ":" << p.guest << "/" << p.protocol << "\n";
+  return naming::Sha256Hex(s.str()).substr(0, 16);
+}
+
+bool StartVm(const Context& ctx, const std::string& name, const state::NetworksFile& nf,
+             netd_client::NetdClient* netd, state::PortsFile* ports, state::VmState* out,
+             pid_t* pid, std::string* error) {
+  const compose::Vm& vm = ctx.project.vms.at(name);
+  const auto& L = ctx.layout;
+  if (!state::MakeDirs(L.VmDir(name), error)) return false;
+  bool have_disk = false;
+  if (!EnsureDisk(ctx, name, vm, &have_disk, error)) return false;
+  // Stale files of a dead QEMU would mislead ps and the runner.
+  for (const auto& f : {L.PidFile(name), L.QmpSocket(name), L.ConsoleSocket(name)}) {
+    std::filesystem::remove(f);
+  }
+
+  qc::vm::VmSpec spec;
+  spec.set_name(name);
+  spec.set_project(ctx.project.name);
+  spec.set_instance_dir(L.VmDir(name));
+  spec.set_state_root(L.root);
+  spec.set_cpus(vm.cpus);
+  spec.set_memory_mb(vm.memory_mb);
+  spec.set_accel(vm.accel);
+  spec.set_kernel(vm.kernel);
+  spec.set_initrd(vm.initrd);
+  spec.set_cmdline(vm.cmdline);
+  spec.set_vhost(true);
+  if (have_disk) {
+    auto* d = spec.add_disks();
+    d->set_path(L.Disk(name));
+    d->set_format("qcow2");
+  }
+
+  state::VmState st;
+  st.name = name;
+  st.config_hash = VmConfigHash(ctx, name, nf);
+  st.created = NowUtc();
+  std::vector<int> fds;
+  auto close_fds = [&fds] {
+    for (int fd : fds) close(fd);
+    fds.clear();
+  };
+  for (std::size_t i = 0; i < vm.networks.size(); ++i) {
+    const std::string& net = vm.networks[i];
+    const state::NetworkState& ns = nf.at(net);
+    std::string tap = TapOf(ctx, name, static_cast<int>(i));
+    std::string mac = MacOf(ctx, name, static_cast<int>(i));
+    // A TAP still there belongs to a QEMU that is gone (or being torn down).
+    std::size_t first_fd = fds.size();
+    if (netd == nullptr || !netd->DeleteTap(tap, error) ||
+        !netd->CreateTap(tap, ns.bridge, &fds, error)) {
+      if (netd == nullptr) *error = "no network helper";
+      *error = "vm '" + name + "': cannot create TAP " + tap + " on " + ns.bridge + ": " + *error;
+      close_fds();
+      return false;
+    }
+    auto* nic = spec.add_nics();
+    nic->set_mac(mac);
+    nic->set_tap_name(tap);
+    nic->set_bridge(ns.bridge);
+    for (std::size_t f = first_fd; f < fds.size(); ++f) {
+      nic->add_tap_fd_index(static_cast<std::uint32_t>(f));
+    }
+    std::string ip;
+    for (const auto& r : ns.reservations) {
+      if (r.vm == name && r.mac == mac) ip = r.ip;
+    }
+    st.nics.push_back({net, mac, ip, tap, ns.bridge});
+  }
+  if (vm.networks.empty()) {
+    // User-mode: SSH forward on 127.0.0.1, remembered in ports.json.
+    int port = 0;
+    if (auto it = ports->find(name); it != ports->end()) port = it->second;
+    if (port == 0) {
+      std::vector<int> taken;
+      for (const auto& [other, p] : *ports) taken.push_back(p);
+      for (const auto& [other, ovm] : ctx.project.vms) {
+        for (const auto& pm : ovm.ports) taken.push_back(pm.host);
+      }
+      port = FreeLocalPort(kFirstSshPort, taken);
+      if (port == 0) {
+        *error = "vm '" + name + "': no free local port for SSH";
+        return false;
+      }
+      (*ports)[name] = port;
+    }
+    auto* nic = spec.add_nics();
+    nic->set_mac(MacOf(ctx, name, 0));
+    nic->set_user_mode(true);
+    auto* ssh = nic->add_forwards();
+    ssh->set_host_port(static_cast<std::uint32_t>(port));
+    ssh->set_guest_port(22);
+    ssh->set_protocol("tcp");
+    for (const auto& pm : vm.ports) {
+      auto* fw = nic->add_forwards();
+      fw->set_host_port(pm.host);
+      fw->set_guest_port(pm.guest);
+      fw->set_protocol(pm.protocol);
+    }
+    st.port = port;
+    st.nics.push_back({"", MacOf(ctx, name, 0), "", "", ""});
+  }
+
+  // vm.json first: if we die after QEMU started, the next `up` finds the
+  // instance (and its pid file) instead of starting a second QEMU.
+  if (!state::SaveVm(L.VmJson(name), st, error)) {
+    close_fds();
+    return false;
+  }
+  bool ok = LaunchRunner(paths::RunnerPath(), spec, fds, L.RunnerLog(name), pid, error);
+  close_fds();  // QEMU holds its own copies
+  if (!ok) {
+    *error = "vm '" + name + "': " + *error + " (see " + L.RunnerLog(name) + ")";
+    return false;
+  }
+  *out = st;
+  return true;
+}
+
+StopResult StopVmInstance(const Context& ctx, const std::string& vm, int grace_s, bool force) {
+  pid_t pid = ReadPidFile(ctx.layout.PidFile(vm));
+  if (!IsQemuAlive(pid)) return StopResult{StopStep::kNotRunning, ""};
+  if (grace_s < 0)
+    grace_s = static_cast<int>(
+        ctx.project.vms.count(vm) != 0 ? ctx.project.vms.at(vm).stop_grace_period_s : 30);
+  return StopVm(ctx.layout.QmpSocket(vm), pid, grace_s, force);
+}
+
+}  // namespace qc::commands

@@ -1,0 +1,39 @@
+// Read-only probes of a VM instance: is QEMU alive, what QMP says, has the
+// guest got its lease / is its port open, what it uses. Used by ps,
+// inspect and up.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qc::commands {
+
+// pid from QEMU's -pidfile, 0 if missing or malformed.
+pid_t ReadPidFile(const std::string& path);
+// The pid exists, is not a zombie and is a QEMU (guards against pid reuse).
+bool IsQemuAlive(pid_t pid);
+// QMP RunState ("running", "paused", ...) or "" if QMP does not answer.
+std::string QmpRunState(const std::string& qmp_sock, int timeout_ms);
+// IP the guest reported for `mac` in its serial log ("QC-LEASE ... ip=A/N
+// mac=M"), or found in dnsmasq's leases file; "" if none yet.
+std::string LeaseFromSerialLog(const std::string& serial_log, const std::string& mac);
+std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac);
+// Something accepts TCP connections on 127.0.0.1:port.
+bool LocalPortOpen(int port);
+// First port >= from that nobody listens on at 127.0.0.1 and that `taken`
+// does not list.
+int FreeLocalPort(int from, const std::vector<int>& taken);
+
+struct Usage {
+  double cpu_percent = 0;  // average over the process lifetime
+  std::uint64_t rss_bytes = 0;
+};
+Usage ProcessUsage(pid_t pid);
+// Allocated bytes of a file (st_blocks), 0 if missing.
+std::uint64_t FileUsage(const std::string& path);
+std::string HumanBytes(std::uint64_t bytes);
+
+}  // namespace qc::commands

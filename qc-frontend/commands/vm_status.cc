@@ -1,0 +1,93 @@
+#include "commands/vm_status.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "commands/vm_probe.h"
+
+namespace qc::commands {
+namespace {
+
+// A server behind the forward speaks first (SSH banner). With user-mode
+// networking QEMU itself accepts every connection, so a bare connect
+// proves nothing; one byte from the guest does.
+bool PortAnswers(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = false;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
+    pollfd p{fd, POLLIN, 0};
+    char c;
+    ok = poll(&p, 1, 300) == 1 && recv(fd, &c, 1, 0) == 1;
+  }
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::NetworksFile& nf) {
+  VmStatus s;
+  std::string err;
+  if (!state::LoadVm(ctx.layout.VmJson(vm), &s.st, &s.has_state, &err) || !s.has_state) {
+    s.has_state = false;
+    return s;
+  }
+  for (const auto& nic : s.st.nics) {
+    if (nic.network.empty()) continue;
+    s.ip = nic.ip;
+    if (auto it = nf.find(nic.network); it != nf.end()) {
+      for (const auto& r : it->second.reservations) {
+        if (r.vm == vm && r.mac == nic.mac) s.ip = r.ip;
+      }
+    }
+    break;
+  }
+  s.pid = ReadPidFile(ctx.layout.PidFile(vm));
+  if (!IsQemuAlive(s.pid)) {
+    s.status = "stopped";
+    s.pid = 0;
+    return s;
+  }
+  std::string mac = s.st.nics.empty() ? "" : s.st.nics[0].mac;
+  if (!mac.empty()) {
+    s.lease = LeaseFromSerialLog(ctx.layout.SerialLog(vm), mac);
+    if (s.lease.empty() && !s.st.nics[0].network.empty()) {
+      s.lease = LeaseFromLeasesFile(ctx.layout.Leases(s.st.nics[0].network), mac);
+    }
+  }
+  std::string run_state = QmpRunState(ctx.layout.QmpSocket(vm), 1000);
+  if (run_state != "running") {
+    s.status = "starting";
+  } else {
+    s.status = VmReady(ctx, s) ? "ready" : "running";
+  }
+  return s;
+}
+
+bool VmReady(const Context& ctx, const VmStatus& s) {
+  if (!s.lease.empty()) return true;
+  return s.st.port > 0 && PortAnswers(s.st.port);
+}
+
+std::string AddressColumn(const Context& ctx, const std::string& vm, const VmStatus& s) {
+  if (!s.ip.empty()) return s.ip;
+  if (s.st.port <= 0) return "";
+  std::string col = "127.0.0.1:" + std::to_string(s.st.port) + "->22";
+  if (auto it = ctx.project.vms.find(vm); it != ctx.project.vms.end()) {
+    for (const auto& p : it->second.ports) {
+      col += ", 127.0.0.1:" + std::to_string(p.host) + "->" + std::to_string(p.guest);
+      if (p.protocol != "tcp") col += "/" + p.protocol;
+    }
+  }
+  return col;
+}
+
+}  // namespace qc::commands

@@ -1,0 +1,182 @@
+// qemu-compose: CLI11 wiring only; the work is in commands/ and tools/.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "commands/commands.h"
+#include "paths/exe_paths.h"
+#include "tools/tools.h"
+
+namespace {
+
+using qc::commands::GlobalOptions;
+
+void AddFormat(CLI::App* cmd, GlobalOptions* g) {
+  cmd->add_option("--format", g->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  GlobalOptions g;
+  const char* dbg = std::getenv("QEMU_COMPOSE_DEBUG");
+  g.debug = dbg != nullptr && *dbg != '\0' && std::string(dbg) != "0";
+
+  CLI::App app{
+      "qemu-compose: docker-compose for QEMU VMs. Bridge networking with DHCP, DNS and "
+      "NAT works without sudo, through the small privileged helper qc-netd-helper.",
+      "qemu-compose"};
+  app.footer(qc::cli::kExitCodesHelp);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("-f,--file", g.file,
+                 "Compose file (default: $QEMU_COMPOSE_FILE, then qemu-compose.yaml here)");
+  app.add_option("-p,--project-name", g.project_name,
+                 "Project name (default: $QEMU_COMPOSE_PROJECT_NAME, the file's `name:`, "
+                 "or the directory name)");
+  app.add_flag("--debug", g.debug, "Print debugging detail (also QEMU_COMPOSE_DEBUG=1)");
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  qc::commands::UpOptions up_o;
+  auto* up = app.add_subcommand(
+      "up",
+      "Create and start VMs and their networks. Idempotent: running VMs whose "
+      "configuration did not change are left alone; changed ones are recreated; dead ones "
+      "restarted.");
+  up->add_option("vms", up_o.vms, "VMs to start (default: all; dependencies are added)");
+  up->add_flag("--wait", up_o.wait,
+               "Wait until every VM has its DHCP lease (bridge) or its SSH port answers "
+               "(user-mode)");
+  up->add_option("--timeout", up_o.timeout_s, "Seconds --wait waits")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+
+  qc::commands::StopOptions stop_o;
+  auto* stop = app.add_subcommand(
+      "stop",
+      "Stop VMs: ACPI power button, then after the grace period QMP quit, then SIGKILL. "
+      "Networks stay up.");
+  stop->add_option("vms", stop_o.vms, "VMs to stop (default: all)");
+  stop->add_flag("--force", stop_o.force, "Skip the power button: quit at once");
+  stop->add_option("-t,--timeout", stop_o.grace_s,
+                   "Grace period in seconds (default: each VM's stop_grace_period)")
+      ->check(CLI::NonNegativeNumber);
+
+  qc::commands::StopOptions destroy_o;
+  auto* destroy = app.add_subcommand(
+      "destroy",
+      "Stop VMs and delete their instance state (.qemu-compose/<vm>/, disk overlay "
+      "included). Networks stay up.");
+  destroy->add_option("vms", destroy_o.vms, "VMs to destroy (default: all)");
+  destroy->add_flag("--force", destroy_o.force, "Skip the power button: quit at once");
+
+  qc::commands::StopOptions down_o;
+  auto* down = app.add_subcommand(
+      "down",
+      "Destroy all VMs and remove the project's networks: bridges, NAT rules, dnsmasq, "
+      "reservations.");
+  down->add_flag("--force", down_o.force, "Skip the power button: quit VMs at once");
+  down->add_option("-t,--timeout", down_o.grace_s, "Grace period in seconds for each VM")
+      ->check(CLI::NonNegativeNumber);
+
+  auto* ps = app.add_subcommand(
+      "ps",
+      "List VMs: status (not-created, stopped, starting, running, ready), address, CPU, "
+      "memory, disk, pid.");
+  AddFormat(ps, &g);
+
+  std::string inspect_vm;
+  auto* inspect = app.add_subcommand(
+      "inspect",
+      "Show one VM in detail: configuration, disks, networks (bridge, TAP, subnet, "
+      "MAC, IP, DHCP), console and log paths.");
+  inspect->add_option("vm", inspect_vm, "VM name")->required();
+  AddFormat(inspect, &g);
+
+  auto* network = app.add_subcommand("network", "Manage the project's bridge networks");
+  network->require_subcommand(1);
+  auto* net_ls = network->add_subcommand("ls", "List networks: bridge, subnet, gateway, dnsmasq");
+  AddFormat(net_ls, &g);
+  std::vector<std::string> net_names;
+  auto* net_down = network->add_subcommand(
+      "down", "Remove networks (bridge, NAT, dnsmasq); refused while a running VM uses them");
+  net_down->alias("rm");
+  net_down->add_option("networks", net_names, "Network names")->required();
+
+  auto* config = app.add_subcommand(
+      "config",
+      "Print the compose file as qemu-compose understood it (interpolated, defaults "
+      "filled in)");
+  AddFormat(config, &g);
+
+  auto* doctor = app.add_subcommand(
+      "doctor", "Check QEMU, KVM, the network helper and its capabilities, dnsmasq and policy");
+  AddFormat(doctor, &g);
+
+  std::string console_vm;
+  auto* console =
+      app.add_subcommand("console", "Attach to a VM's serial console (Ctrl-] detaches)");
+  console->add_option("vm", console_vm, "VM name")->required();
+
+  std::string logs_vm;
+  bool logs_follow = false;
+  int logs_lines = -1;
+  auto* logs = app.add_subcommand("logs", "Print a VM's serial console log");
+  logs->add_option("vm", logs_vm, "VM name")->required();
+  logs->add_flag("-F,--follow", logs_follow, "Keep printing new output");
+  logs->add_option("-n,--lines", logs_lines, "Only the last N lines (default: all)")
+      ->check(CLI::NonNegativeNumber);
+
+  std::string ssh_vm, ssh_user;
+  std::vector<std::string> ssh_cmd;
+  auto* ssh = app.add_subcommand("ssh", "SSH into a VM (bridge IP, or 127.0.0.1:<port>)");
+  ssh->add_option("vm", ssh_vm, "VM name")->required();
+  ssh->add_option("-u,--user", ssh_user, "Remote user (default: root)");
+  ssh->add_option("command", ssh_cmd, "Command to run instead of a shell");
+  ssh->prefix_command();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message and a hint
+    return qc::cli::kExitUsage;
+  }
+
+  using namespace qc::commands;
+  if (*version) {
+    std::cout << "qemu-compose " << QC_VERSION << "\n";
+    return qc::cli::kExitOk;
+  }
+  if (*up) return RunUp(g, up_o);
+  if (*stop) return RunStop(g, stop_o);
+  if (*destroy) return RunDestroy(g, destroy_o);
+  if (*down) return RunDown(g, down_o);
+  if (*ps) return RunPs(g);
+  if (*inspect) return RunInspect(g, inspect_vm);
+  if (*net_ls) return RunNetworkLs(g);
+  if (*net_down) return RunNetworkDown(g, net_names);
+  if (*config) return RunConfig(g);
+  if (*doctor) {
+    qc::tools::DoctorOptions d;
+    d.helper_path = qc::paths::HelperPath();
+    d.runner_path = qc::paths::RunnerPath();
+    d.json = g.format == "json";
+    d.color = !d.json && isatty(1) == 1 && std::getenv("NO_COLOR") == nullptr;
+    return qc::tools::RunDoctor(d);
+  }
+  if (*console) return RunConsoleCmd(g, console_vm);
+  if (*logs) return RunLogsCmd(g, logs_vm, logs_follow, logs_lines);
+  if (*ssh) return RunSshCmd(g, ssh_vm, ssh_user, ssh_cmd);
+  return qc::cli::kExitUsage;
+}
