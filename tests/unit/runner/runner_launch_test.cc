@@ -1,0 +1,178 @@
+// LaunchRunner + the real qc-vmrunner binary, with a fake QEMU that reports
+// what it inherited: the exec'd process gets exactly the validated argv, no
+// stray fds, no_new_privs and its own session; bad specs never start it.
+#include "runner_launch.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "stop_vm.h"
+#include "test_specs.h"
+
+namespace qc {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class LaunchRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/qc-launch-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+    ASSERT_EQ(mkdir((root_ + "/web").c_str(), 0700), 0);
+    std::ofstream(root_ + "/vmlinuz") << "kernel";
+    spec_ = runner::testing::MinimalSpec();
+    spec_.set_state_root(root_);
+    spec_.set_instance_dir(root_ + "/web");
+    spec_.set_kernel(root_ + "/vmlinuz");
+    spec_.clear_initrd();
+    auto* nic = spec_.add_nics();
+    nic->set_mac("52:54:00:01:02:03");
+    nic->set_user_mode(true);
+    auto* fwd = nic->add_forwards();
+    fwd->set_host_port(2222);
+    fwd->set_guest_port(22);
+    spec_.set_accel("tcg");
+    setenv("QEMU_COMPOSE_QEMU", FAKE_QEMU_PATH, 1);
+    log_ = root_ + "/web/runner.log";
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      WaitForExit(pid_, 5000);
+    }
+    unsetenv("QEMU_COMPOSE_QEMU");
+    std::string cmd = "rm -rf '" + root_ + "'";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+  // Waits for the fake QEMU's report (it writes it atomically at start).
+  std::string Report() {
+    std::string path = root_ + "/web/fake-qemu.report";
+    for (int i = 0; i < 100 && access(path.c_str(), F_OK) != 0; ++i) {
+      usleep(50 * 1000);
+    }
+    return ReadFile(path);
+  }
+
+  std::string root_;
+  std::string log_;
+  qc::vm::VmSpec spec_;
+  pid_t pid_ = -1;
+};
+
+TEST_F(LaunchRunnerTest, ExecsQemuWithCleanFdsAndReturnsItsPid) {
+  // A descriptor the frontend forgot to mark close-on-exec must not leak.
+  int leaky = open("/dev/null", O_RDONLY);
+  ASSERT_GE(leaky, 0);
+  std::string err;
+  ASSERT_TRUE(LaunchRunner(RUNNER_PATH, spec_, {}, log_, &pid_, &err)) << err;
+  close(leaky);
+  ASSERT_GT(pid_, 0);
+  std::string report = Report();
+  EXPECT_NE(report.find("pid " + std::to_string(pid_) + "\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("session_leader yes\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("no_new_privs 1\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("fds 0 1 2 \n"), std::string::npos) << report;
+  EXPECT_NE(report.find("arg " + std::string(FAKE_QEMU_PATH) + "\n"), std::string::npos);
+  EXPECT_NE(report.find("arg q35,accel=tcg\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("arg user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22\n"), std::string::npos)
+      << report;
+  // The runner logged what it started; the frontend's stdio is not involved.
+  EXPECT_NE(ReadFile(log_).find("starting pid " + std::to_string(pid_)), std::string::npos);
+  // Not our child: the runner was double-forked away.
+  EXPECT_EQ(getppid() == pid_, false);
+  EXPECT_EQ(waitpid(pid_, nullptr, WNOHANG), -1);
+}
+
+TEST_F(LaunchRunnerTest, InvalidSpecIsRefusedAndLogged) {
+  spec_.set_cpus(0);
+  std::string err;
+  EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {}, log_, &pid_, &err));
+  EXPECT_EQ(err, "error: invalid VM spec: cpus must be between 1 and 64, got 0");
+  EXPECT_EQ(pid_, -1);
+  EXPECT_NE(ReadFile(log_).find(
+                "qc-vmrunner[web]: error: invalid VM spec: cpus must be between 1 and 64, got 0"),
+            std::string::npos);
+  EXPECT_NE(access((root_ + "/web/fake-qemu.report").c_str(), F_OK), 0);
+}
+
+TEST_F(LaunchRunnerTest, MissingKernelIsRefused) {
+  spec_.set_kernel(root_ + "/missing");
+  std::string err;
+  EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {}, log_, &pid_, &err));
+  EXPECT_EQ(err, "error: invalid VM spec: kernel " + root_ + "/missing: No such file or directory");
+}
+
+TEST_F(LaunchRunnerTest, FdThatIsNotATapIsRefused) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  spec_.clear_nics();
+  auto* nic = runner::testing::AddTapNic(&spec_, "52:54:00:01:02:03", {0});
+  (void)nic;
+  std::string err;
+  EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {p[0]}, log_, &pid_, &err));
+  EXPECT_EQ(err,
+            "error: invalid VM spec: nic 0: fd for tap_fd_index 0 is not a TAP device "
+            "(TUNGETIFF: Inappropriate ioctl for device)");
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST_F(LaunchRunnerTest, FdCountMustMatchTheSpec) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  std::string err;
+  EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {p[0]}, log_, &pid_, &err));
+  EXPECT_EQ(err, "error: invalid VM spec: 1 fds were passed but the NICs use 0");
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST_F(LaunchRunnerTest, MissingQemuBinaryIsReported) {
+  setenv("QEMU_COMPOSE_QEMU", "/nonexistent/qemu", 1);
+  std::string err;
+  EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {}, log_, &pid_, &err));
+  EXPECT_EQ(err, "error: QEMU_COMPOSE_QEMU /nonexistent/qemu is not an executable file");
+}
+
+TEST_F(LaunchRunnerTest, MissingRunnerIsReported) {
+  std::string err;
+  EXPECT_FALSE(LaunchRunner("/nonexistent/qc-vmrunner", spec_, {}, log_, &pid_, &err));
+  EXPECT_EQ(err, "error: cannot execute the VM runner");
+}
+
+TEST_F(LaunchRunnerTest, UnwritableLogIsReported) {
+  std::string err;
+  EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {}, "/nonexistent/runner.log", &pid_, &err));
+  EXPECT_EQ(err, "cannot open runner log /nonexistent/runner.log: No such file or directory");
+}
+
+TEST(Runner, StartedByHandExplainsItself) {
+  std::string cmd = std::string(RUNNER_PATH) + " 3>&- 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512] = {};
+  std::size_t n = fread(buf, 1, sizeof(buf) - 1, p);
+  int status = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_EQ(std::string(buf, n),
+            "qc-vmrunner: fd 3 is not an AF_UNIX SOCK_SEQPACKET socket; this program is started "
+            "by qemu-compose, not by hand\n");
+}
+
+}  // namespace
+}  // namespace qc
