@@ -45,6 +45,23 @@ int Reap(pid_t pid) {
   return status;
 }
 
+// What the (exited) helper wrote to stderr, lines joined with "; ". The
+// pipe is non-blocking: a process the helper forked may still hold it open.
+std::string ReadStderr(int fd) {
+  std::string text;
+  char buf[1024];
+  ssize_t n;
+  while (text.size() < 4096 && (n = read(fd, buf, sizeof(buf))) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  std::string joined;
+  for (char c : text) joined += c == '\n' ? std::string("; ") : std::string(1, c);
+  return joined;
+}
+
 }  // namespace
 
 HelperHello ProbeHelper(const std::string& helper_path) {
@@ -54,14 +71,23 @@ HelperHello ProbeHelper(const std::string& helper_path) {
     out.failure = std::string("socketpair: ") + std::strerror(errno);
     return out;
   }
-  pid_t pid = fork();
-  if (pid < 0) {
-    out.failure = std::string("fork: ") + std::strerror(errno);
+  // The helper's stderr explains a refusal to start (e.g. missing
+  // capabilities); collect it for the report instead of mixing it in.
+  int err_pipe[2];
+  if (pipe2(err_pipe, O_CLOEXEC) != 0 || fcntl(err_pipe[0], F_SETFL, O_NONBLOCK) != 0) {
+    out.failure = std::string("pipe: ") + std::strerror(errno);
     close(sv[0]);
     close(sv[1]);
     return out;
   }
+  pid_t pid = fork();
+  if (pid < 0) {
+    out.failure = std::string("fork: ") + std::strerror(errno);
+    for (int fd : {sv[0], sv[1], err_pipe[0], err_pipe[1]}) close(fd);
+    return out;
+  }
   if (pid == 0) {
+    dup2(err_pipe[1], STDERR_FILENO);
     // fd 3 = our end of the socketpair, without CLOEXEC; nothing else leaks.
     if (sv[1] == 3) {
       fcntl(3, F_SETFD, 0);
@@ -75,6 +101,7 @@ HelperHello ProbeHelper(const std::string& helper_path) {
     _exit(127);
   }
   close(sv[1]);
+  close(err_pipe[1]);
   int sock = sv[0];
 
   qc::netd::Request request;
@@ -112,12 +139,15 @@ HelperHello ProbeHelper(const std::string& helper_path) {
   }
   close(sock);
   int status = Reap(pid);
+  std::string helper_said = ReadStderr(err_pipe[0]);
+  close(err_pipe[0]);
   if (!out.replied) {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
       out.failure = "could not be executed (" + helper_path + ")";
     } else {
       out.failure += "; the helper " + DescribeExit(status);
     }
+    if (!helper_said.empty()) out.failure += ": " + helper_said;
   }
   return out;
 }
