@@ -100,7 +100,12 @@ std::string YamlScalar(const std::string& s) {
     for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     plain = kReserved.count(lower) == 0 && !numeric_looking;
   }
-  return plain ? s : JsonQuote(s);
+  if (plain) return s;
+  // The YAML is itself a compose file: a literal '$' must not be
+  // interpolated when it is loaded again.
+  std::string escaped;
+  for (char c : s) escaped += c == '$' ? "$$" : std::string(1, c);
+  return JsonQuote(escaped);
 }
 
 bool IsEmptyContainer(const ConfigValue& v) {

@@ -25,6 +25,7 @@ struct ConfigValue {
   void Append(ConfigValue value);                        // kList
 };
 
+// YAML that loads back as a compose file: '$' in strings is written as "$$".
 std::string WriteYaml(const ConfigValue& root);
 std::string WriteJson(const ConfigValue& root);
 // A JSON string literal, quotes included; also a valid YAML double-quoted scalar.

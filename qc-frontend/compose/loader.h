@@ -35,7 +35,8 @@ bool LoadProject(const LoadOptions& opts, Project* out, std::string* error);
 // `qemu-compose config`: the normalised, interpolated model as YAML (default)
 // or JSON. Every default is written out, paths are absolute, sizes use the
 // largest exact binary unit ("512M", "10G"), durations "1m30s". The YAML
-// output is itself a valid compose file that loads into the same model.
+// output is itself a valid compose file that loads into the same model (a
+// literal '$' is written as "$$" there); JSON carries the values as they are.
 std::string RenderConfig(const Project& p, bool json);
 
 }  // namespace qc::compose

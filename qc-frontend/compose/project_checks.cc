@@ -40,7 +40,7 @@ void CheckPorts(Diagnostics& diag, const std::map<std::string, VmRefs>& refs,
   std::map<std::string, std::string> used;  // "8080/tcp" -> vm
   for (const auto& [vm, r] : refs) {
     const Vm& v = project.vms.at(vm);
-    if (!v.networks.empty() && r.ports_pos.line > 0) {
+    if (!v.networks.empty() && !r.ports.empty()) {
       diag.Error(r.ports_pos, "vm '" + vm +
                                   "': 'ports' only work with user-mode networking, but this vm "
                                   "has 'networks' (reach it on its bridge address instead)");
