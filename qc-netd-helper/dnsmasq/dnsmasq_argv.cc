@@ -2,113 +2,114 @@
 
 #include <arpa/inet.h>
 
-#include "nat/bridge_name.h"
+#include <algorithm>
+#include <utility>
+
+#include "names.h"
 
 namespace qc::netd {
 namespace {
 
-constexpr size_t kMaxStateDir = 200;
-constexpr size_t kMaxDomain = 100;
-constexpr size_t kMaxLabel = 63;
+using Checks = std::initializer_list<std::pair<bool, std::string>>;
+
+// The message of the first failed check, or "" when all pass.
+std::string FirstProblem(Checks checks) {
+  for (const auto& [failed, message] : checks) {
+    if (failed) {
+      return message;
+    }
+  }
+  return "";
+}
 
 bool IsLowerAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
-
-bool EndsWith(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+bool IsPathChar(char c) {
+  return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '/' || c == '-';
+}
+bool IsLabelChar(char c) {
+  return IsLowerAlnum(c) || c == '-';
 }
 
-// Returns the reason `dir` is unacceptable, or "" when it is fine.
-std::string StateDirProblem(const std::string& dir) {
-  if (dir.empty()) return "is empty";
-  if (dir[0] == '-') return "must not start with '-'";
-  if (dir[0] != '/') return "must be an absolute path";
-  if (dir.size() > kMaxStateDir) return "is longer than 200 characters";
-  for (const char c : dir) {
-    if (!IsLowerAlnum(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '_' && c != '/' &&
-        c != '-') {
-      return "may only contain A-Z a-z 0-9 . _ / -";
-    }
-  }
-  if (dir.find("//") != std::string::npos) return "must not contain '//'";
-  if (dir.find("/./") != std::string::npos || EndsWith(dir, "/.")) return "must not contain '.'";
-  if (dir.find("/../") != std::string::npos || EndsWith(dir, "/..")) {
-    return "must not contain '..'";
-  }
-  if (EndsWith(dir, "/")) return "must not end with '/'";
-  return "";
+std::string StateDirProblem(const std::string& d) {
+  constexpr auto npos = std::string::npos;
+  return FirstProblem({
+      {d.empty(), "is empty"},
+      {d.starts_with('-'), "must not start with '-'"},
+      {!d.starts_with('/'), "must be an absolute path"},
+      {d.size() > 200, "is longer than 200 characters"},
+      {!std::all_of(d.begin(), d.end(), IsPathChar), "may only contain A-Z a-z 0-9 . _ / -"},
+      {d.find("//") != npos, "must not contain '//'"},
+      {d.find("/./") != npos || d.ends_with("/."), "must not contain a '.' component"},
+      {d.find("/../") != npos || d.ends_with("/.."), "must not contain a '..' component"},
+      {d.ends_with('/'), "must not end with '/'"},
+  });
 }
 
-std::string DomainProblem(const std::string& domain) {
-  if (domain.empty()) return "is empty";
-  if (domain.size() > kMaxDomain) return "is longer than 100 characters";
-  if (domain[0] == '-') return "must not start with '-'";
-  size_t start = 0;
-  while (start <= domain.size()) {
-    size_t end = domain.find('.', start);
-    if (end == std::string::npos) end = domain.size();
-    const std::string label = domain.substr(start, end - start);
-    if (label.empty()) return "has an empty label";
-    if (label.size() > kMaxLabel) return "has a label longer than 63 characters";
-    for (const char c : label) {
-      if (!IsLowerAlnum(c) && c != '-') return "may only contain a-z 0-9 - and '.'";
-    }
-    if (label.front() == '-' || label.back() == '-')
-      return "has a label starting or ending with '-'";
-    start = end + 1;
+std::string DomainProblem(const std::string& d) {
+  std::string problem = FirstProblem({
+      {d.empty(), "is empty"},
+      {d.size() > 100, "is longer than 100 characters"},
+      {d.starts_with('-'), "must not start with '-'"},
+  });
+  for (size_t start = 0; problem.empty() && start <= d.size();) {
+    const size_t dot = std::min(d.find('.', start), d.size());
+    const std::string label = d.substr(start, dot - start);
+    problem = FirstProblem({
+        {label.empty(), "has an empty label"},
+        {label.size() > 63, "has a label longer than 63 characters"},
+        {!std::all_of(label.begin(), label.end(), IsLabelChar),
+         "may only contain a-z 0-9 - and '.'"},
+        {label.starts_with('-') || label.ends_with('-'), "has a label starting or ending with '-'"},
+    });
+    start = dot + 1;
   }
-  return "";
+  return problem;
 }
 
 std::string Dotted(uint32_t host_order) {
-  in_addr a{htonl(host_order)};
+  const in_addr a{htonl(host_order)};
   char buf[INET_ADDRSTRLEN] = {};
-  return inet_ntop(AF_INET, &a, buf, sizeof(buf)) != nullptr ? buf : "";
-}
-
-bool Reject(std::string* err, const std::string& msg) {
-  if (err != nullptr) *err = msg;
-  return false;
+  return inet_ntop(AF_INET, &a, buf, sizeof(buf)) != nullptr ? buf : "?";
 }
 
 }  // namespace
 
 bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
                       std::vector<std::string>* argv, std::string* err) {
-  if (!IsQcBridgeName(p.bridge)) {
-    return Reject(err, "invalid bridge name '" + p.bridge + "' (want qc-[a-z0-9-]{1,12})");
-  }
-  if (p.prefix < 16 || p.prefix > 24) {
-    return Reject(err, "invalid prefix length " + std::to_string(p.prefix) + " (want 16..24)");
-  }
+  const bool prefix_ok = p.prefix >= 16 && p.prefix <= 24;
   const uint32_t gw = ntohl(p.gateway_be);
-  const uint32_t mask = ~(0xffffffffU >> p.prefix);
-  if ((gw & ~mask) == 0 || (gw | mask) == 0xffffffffU) {
-    return Reject(err, "gateway " + Dotted(gw) + " is the network or broadcast address");
-  }
-  const uint32_t last_octet = gw & 0xffU;
-  if (last_octet >= 10 && last_octet <= 250) {
-    return Reject(err, "gateway " + Dotted(gw) + " lies inside the DHCP range .10-.250");
-  }
-  if (const std::string why = StateDirProblem(p.state_dir); !why.empty()) {
-    return Reject(err, "state_dir " + why);
-  }
-  if (const std::string why = DomainProblem(p.domain); !why.empty()) {
-    return Reject(err, "domain " + why);
-  }
-  if (dnsmasq_path.empty() || dnsmasq_path[0] != '/') {
-    return Reject(err, "dnsmasq path must be absolute");
-  }
+  const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix) : 0;
   const std::string gateway = Dotted(gw);
-  const uint32_t net24 = gw & 0xffffff00U;
+  const std::string dir_problem = StateDirProblem(p.state_dir);
+  const std::string domain_problem = DomainProblem(p.domain);
+  const std::string problem = FirstProblem({
+      {!IsValidBridgeName(p.bridge),
+       "invalid bridge name '" + p.bridge + "' (want qc-[a-z0-9-]{1,12})"},
+      {!prefix_ok, "invalid prefix length " + std::to_string(p.prefix) + " (want 16..24)"},
+      {(gw & ~mask) == 0 || (gw | mask) == 0xffffffffU,
+       "gateway " + gateway + " is the network or broadcast address"},
+      {(gw & 0xffU) >= 10 && (gw & 0xffU) <= 250,
+       "gateway " + gateway + " lies inside the DHCP range .10-.250"},
+      {!dir_problem.empty(), "state_dir " + dir_problem},
+      {!domain_problem.empty(), "domain " + domain_problem},
+      {!dnsmasq_path.starts_with('/'), "dnsmasq path must be absolute"},
+  });
+  if (!problem.empty()) {
+    if (err != nullptr) {
+      *err = problem;
+    }
+    return false;
+  }
+  const uint32_t net24 = gw & 0xffffff00U;  // the range stays in the gateway's /24
   const std::string& dir = p.state_dir;
   *argv = {
       dnsmasq_path,
-      "--keep-in-foreground",
+      "--keep-in-foreground",  // the launcher detaches it
       "--conf-file=/dev/null",
       "--no-hosts",
-      "--no-ping",
+      "--no-ping",  // so it needs no CAP_NET_RAW
       "--bind-dynamic",
       "--interface=" + p.bridge,
       "--except-interface=lo",

@@ -1,8 +1,8 @@
-// Netlink side of the NAT rules: read the generation id and this bridge's rule
-// handles, then commit deletions and additions as one batch pinned to that
-// generation. If another process changed the ruleset in between, the kernel
-// refuses the batch with ERESTART and we start over, so concurrent helpers
-// never act on a stale view (the same scheme nft itself uses).
+// Netlink side of the NAT rules: read the ruleset generation and this bridge's
+// rules, then commit deletions and additions as one batch pinned to that
+// generation. If anyone changed the ruleset in between, the kernel refuses the
+// batch with ERESTART and we start over, so concurrent helpers never act on a
+// stale view (the scheme nft itself uses).
 #include "nat/nat.h"
 
 #include <arpa/inet.h>
@@ -16,261 +16,247 @@
 #include <cstring>
 #include <vector>
 
-#include "nat/bridge_name.h"
+#include "names.h"
 #include "nat/nft_objects.h"
 
 namespace qc::netd {
 namespace {
 
-constexpr int kAttempts = 8;            // generation races tolerated before giving up
-constexpr size_t kMaxTaggedRules = 64;  // far above the 5 we ever add; bounds the batch
-constexpr size_t kRulesPerBridge = 5;
+constexpr int kAttempts = 8;             // generation races tolerated before giving up
+constexpr size_t kMaxTaggedRules = 64;   // far above the 5 we add; bounds the batch
+constexpr size_t kBatchBytes = 1 << 16;  // fits 64 deletions plus the additions
 
-struct RuleRef {
-  std::string chain;
-  uint64_t handle;
-  std::string fingerprint;
+struct SocketClose {
+  void operator()(mnl_socket* s) const { mnl_socket_close(s); }
 };
+using Socket = std::unique_ptr<mnl_socket, SocketClose>;
 
-struct DumpState {
+Socket Open() {
+  Socket nl(mnl_socket_open(NETLINK_NETFILTER));
+  if (nl && mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
+    nl.reset();
+  }
+  return nl;
+}
+
+// Sends `len` bytes and runs `cb` on every reply until an ack, NLMSG_DONE or an
+// error (errno set). seq 0 skips sequence checks: batch replies carry their own.
+bool Exchange(mnl_socket* nl, const void* buf, size_t len, uint32_t seq, mnl_cb_t cb, void* data) {
+  if (mnl_socket_sendto(nl, buf, len) < 0) {
+    return false;
+  }
+  std::vector<char> rx(MNL_SOCKET_BUFFER_SIZE);
+  int ret = MNL_CB_OK;
+  while (ret == MNL_CB_OK) {
+    const ssize_t n = mnl_socket_recvfrom(nl, rx.data(), rx.size());
+    ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(rx.data(), n, seq, mnl_socket_get_portid(nl), cb, data);
+  }
+  return ret == MNL_CB_STOP;
+}
+
+struct Snapshot {
+  uint32_t genid = 0;
   std::string tag;
-  std::vector<RuleRef> found;
+  std::vector<nft::RulePtr> rules;  // the bridge's rules, in chain order
   bool overflow = false;
 };
 
-class NfSocket {
- public:
-  NfSocket() : nl_(mnl_socket_open(NETLINK_NETFILTER)) {
-    if (nl_ != nullptr && mnl_socket_bind(nl_, 0, MNL_SOCKET_AUTOPID) < 0) {
-      mnl_socket_close(nl_);
-      nl_ = nullptr;
-    }
-  }
-  ~NfSocket() {
-    if (nl_ != nullptr) mnl_socket_close(nl_);
-  }
-  NfSocket(const NfSocket&) = delete;
-  NfSocket& operator=(const NfSocket&) = delete;
-  bool ok() const { return nl_ != nullptr; }
-
-  // Sends `len` bytes and runs `cb` on every reply until an ack, NLMSG_DONE or an
-  // error. seq 0 skips sequence checks (batch replies carry per-message seqs).
-  bool Exchange(const void* buf, size_t len, uint32_t seq, mnl_cb_t cb, void* data) {
-    if (mnl_socket_sendto(nl_, buf, len) < 0) return false;
-    std::vector<char> rx(MNL_SOCKET_BUFFER_SIZE);
-    int ret = 1;
-    while (ret > 0) {
-      const ssize_t n = mnl_socket_recvfrom(nl_, rx.data(), rx.size());
-      if (n < 0) return false;
-      ret = mnl_cb_run(rx.data(), n, seq, mnl_socket_get_portid(nl_), cb, data);
-    }
-    return ret == MNL_CB_STOP;
-  }
-
- private:
-  mnl_socket* nl_;
-};
-
-int GenCallback(const nlmsghdr* nlh, void* data) {
+int OnGen(const nlmsghdr* nlh, void* data) {
   nftnl_gen* gen = nftnl_gen_alloc();
-  if (gen == nullptr || nftnl_gen_nlmsg_parse(nlh, gen) < 0) {
-    nftnl_gen_free(gen);
-    return MNL_CB_ERROR;
+  const bool ok = gen != nullptr && nftnl_gen_nlmsg_parse(nlh, gen) == 0;
+  if (ok) {
+    static_cast<Snapshot*>(data)->genid = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
   }
-  *static_cast<uint32_t*>(data) = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
   nftnl_gen_free(gen);
-  return MNL_CB_OK;
+  return ok ? MNL_CB_OK : MNL_CB_ERROR;
 }
 
-int RuleCallback(const nlmsghdr* nlh, void* data) {
-  auto* st = static_cast<DumpState*>(data);
+int OnRule(const nlmsghdr* nlh, void* data) {
+  auto* s = static_cast<Snapshot*>(data);
   nft::RulePtr r(nftnl_rule_alloc());
-  if (!r || nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) return MNL_CB_ERROR;
+  if (!r || nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) {
+    return MNL_CB_ERROR;
+  }
   uint32_t len = 0;
   const void* ud = nftnl_rule_get_data(r.get(), NFTNL_RULE_USERDATA, &len);
-  if (ud == nullptr || len != st->tag.size() || std::memcmp(ud, st->tag.data(), len) != 0) {
-    return MNL_CB_OK;
+  if (ud != nullptr && len == s->tag.size() && std::memcmp(ud, s->tag.data(), len) == 0) {
+    s->overflow = s->overflow || s->rules.size() >= kMaxTaggedRules;
+    if (!s->overflow) {
+      s->rules.push_back(std::move(r));
+    }
   }
-  if (st->found.size() >= kMaxTaggedRules) {
-    st->overflow = true;
-    return MNL_CB_OK;
-  }
-  st->found.push_back({nftnl_rule_get_str(r.get(), NFTNL_RULE_CHAIN),
-                       nftnl_rule_get_u64(r.get(), NFTNL_RULE_HANDLE), nft::Fingerprint(r.get())});
   return MNL_CB_OK;
 }
 
 bool Fail(std::string* err, const std::string& what) {
-  if (err != nullptr) *err = what + ": " + std::strerror(errno);
+  if (err != nullptr) {
+    *err = what + ": " + std::strerror(errno);
+  }
   return false;
 }
 
-// Reads the ruleset generation and the handles of `bridge`'s rules in our table.
-bool Snapshot(NfSocket& nl, const std::string& bridge, uint32_t* genid, DumpState* st,
-              std::string* err) {
+bool TakeSnapshot(mnl_socket* nl, const std::string& bridge, Snapshot* s, std::string* err) {
   char buf[MNL_SOCKET_BUFFER_SIZE];
-  uint32_t seq = 1;
-  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, seq);
-  if (!nl.Exchange(nlh, nlh->nlmsg_len, seq, GenCallback, genid)) {
+  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, 1);
+  if (!Exchange(nl, nlh, nlh->nlmsg_len, 1, OnGen, s)) {
     return Fail(err, "reading the nftables generation failed");
   }
-  nft::RulePtr filter(nftnl_rule_alloc());
-  if (!filter || nftnl_rule_set_str(filter.get(), NFTNL_RULE_TABLE, nft::kTable) != 0) {
-    return Fail(err, "out of memory");
+  s->tag = nft::BridgeTag(bridge);
+  nft::RulePtr filter(nftnl_rule_alloc());  // dump only our table
+  if (!filter || s->tag.empty() ||
+      nftnl_rule_set_str(filter.get(), NFTNL_RULE_TABLE, nft::kTable) != 0) {
+    errno = ENOMEM;
+    return Fail(err, "preparing the rule dump failed");
   }
-  st->tag = nft::BridgeTag(bridge);
-  nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP, ++seq);
+  nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP, 2);
   nftnl_rule_nlmsg_build_payload(nlh, filter.get());
-  if (st->tag.empty() || !nl.Exchange(nlh, nlh->nlmsg_len, seq, RuleCallback, st)) {
+  if (!Exchange(nl, nlh, nlh->nlmsg_len, 2, OnRule, s)) {
     return Fail(err, "listing table ip qemu_compose failed");
   }
-  if (st->overflow) {
+  if (s->overflow) {
     errno = E2BIG;
     return Fail(err, "too many rules tagged " + bridge + " in table ip qemu_compose");
   }
   return true;
 }
 
-// One nftables transaction: deletes `old`, adds `add` (and the table and chains
-// when `add` is not empty), all or nothing, valid only at generation `genid`.
-class Batch {
-  // Declared first: b_ points into it. Half is headroom for the message that overflows.
-  std::vector<char> buf_ = std::vector<char>(2 * 16 * MNL_SOCKET_BUFFER_SIZE);
-
- public:
-  explicit Batch(uint32_t genid) : b_(mnl_nlmsg_batch_start(buf_.data(), buf_.size() / 2)) {
-    nlmsghdr* nlh = nftnl_batch_begin(Cur(), seq_++);
-    mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
-    Next();
+// True when the dumped rules are exactly `add` in order (e.g. both empty).
+bool InPlace(const Snapshot& s, const std::vector<nft::BridgeRule>& add) {
+  if (s.rules.size() != add.size()) {
+    return false;
   }
-  ~Batch() { mnl_nlmsg_batch_stop(b_); }
-  Batch(const Batch&) = delete;
-  Batch& operator=(const Batch&) = delete;
-
-  void Table(nftnl_table* t) {
-    nftnl_table_nlmsg_build_payload(Hdr(NFT_MSG_NEWTABLE, NLM_F_CREATE), t);
-    Next();
-  }
-  void Chain(nftnl_chain* c) {
-    nftnl_chain_nlmsg_build_payload(Hdr(NFT_MSG_NEWCHAIN, NLM_F_CREATE), c);
-    Next();
-  }
-  void Rule(uint16_t type, uint16_t flags, nftnl_rule* r) {
-    nftnl_rule_nlmsg_build_payload(Hdr(type, flags), r);
-    Next();
-  }
-  bool Commit(NfSocket& nl) {
-    if (last_ == nullptr || overflow_) {
-      errno = E2BIG;
+  for (size_t i = 0; i < add.size(); ++i) {
+    if (nft::Fingerprint(s.rules[i].get()) != nft::Fingerprint(add[i].rule.get())) {
       return false;
     }
-    last_->nlmsg_flags |= NLM_F_ACK;  // errors come before this ack, so the first reply decides
-    nftnl_batch_end(Cur(), seq_++);
-    Next();
-    if (overflow_) return false;
-    return nl.Exchange(mnl_nlmsg_batch_head(b_), mnl_nlmsg_batch_size(b_), 0, nullptr, nullptr);
-  }
-
- private:
-  char* Cur() { return static_cast<char*>(mnl_nlmsg_batch_current(b_)); }
-  nlmsghdr* Hdr(uint16_t type, uint16_t flags) {
-    last_ = nftnl_nlmsg_build_hdr(Cur(), type, NFPROTO_IPV4, flags, seq_++);
-    return last_;
-  }
-  void Next() { overflow_ = overflow_ || !mnl_nlmsg_batch_next(b_); }
-
-  mnl_nlmsg_batch* b_;
-  uint32_t seq_ = 1;
-  nlmsghdr* last_ = nullptr;
-  bool overflow_ = false;
-};
-
-// True when the dumped rules (in chain order) are exactly `rules`, e.g. both empty.
-bool AlreadyInPlace(const std::vector<RuleRef>& found, const std::vector<nft::BridgeRule>& rules) {
-  if (found.size() != rules.size()) return false;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    if (found[i].fingerprint != nft::Fingerprint(rules[i].rule.get())) return false;
   }
   return true;
 }
 
-// Replaces `bridge`'s rules by `rules` (possibly none), retrying on generation races.
-bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& rules, std::string* err) {
-  auto table = nft::BuildTable();
-  auto nat_chain = nft::BuildNatChain();
-  auto fwd_chain = nft::BuildForwardChain();
-  if (!table || !nat_chain || !fwd_chain) return Fail(err, "out of memory");
+// One transaction: delete s.rules, then (if any) create table and chains and add
+// `add`. Only the last message asks for an ack: the kernel reports any error
+// before it, so the first reply decides. errno is ERESTART on a generation race.
+bool Commit(mnl_socket* nl, const Snapshot& s, const std::vector<nft::BridgeRule>& add) {
+  const nft::TablePtr table = nft::BuildTable();
+  const nft::ChainPtr chains[] = {nft::BuildChain(true), nft::BuildChain(false)};
+  if (!table || !chains[0] || !chains[1]) {
+    errno = ENOMEM;
+    return false;
+  }
+  if (s.rules.empty() && add.empty()) {
+    return true;  // an empty batch would have no message to acknowledge
+  }
+  std::vector<char> buf(2 * kBatchBytes);  // headroom for the message that overflows
+  mnl_nlmsg_batch* b = mnl_nlmsg_batch_start(buf.data(), kBatchBytes);
+  uint32_t seq = 0;
+  nlmsghdr* last = nullptr;
+  bool fits = true;
+  auto cur = [&] { return static_cast<char*>(mnl_nlmsg_batch_current(b)); };
+  auto hdr = [&](uint16_t type, uint16_t flags) {
+    return last = nftnl_nlmsg_build_hdr(cur(), type, NFPROTO_IPV4, flags, ++seq);
+  };
+  auto next = [&] { fits = mnl_nlmsg_batch_next(b) && fits; };
+
+  mnl_attr_put_u32(nftnl_batch_begin(cur(), ++seq), NFNL_BATCH_GENID, htonl(s.genid));
+  next();
+  for (const nft::RulePtr& r : s.rules) {  // a dumped rule carries table, chain and handle
+    nftnl_rule_nlmsg_build_payload(hdr(NFT_MSG_DELRULE, 0), r.get());
+    next();
+  }
+  if (!add.empty()) {  // NLM_F_CREATE without EXCL: existing ones are kept
+    nftnl_table_nlmsg_build_payload(hdr(NFT_MSG_NEWTABLE, NLM_F_CREATE), table.get());
+    next();
+    for (const nft::ChainPtr& c : chains) {
+      nftnl_chain_nlmsg_build_payload(hdr(NFT_MSG_NEWCHAIN, NLM_F_CREATE), c.get());
+      next();
+    }
+  }
+  for (const nft::BridgeRule& r : add) {  // no APPEND and no position: head of the chain
+    const uint16_t where = r.at_head ? 0 : NLM_F_APPEND;
+    nftnl_rule_nlmsg_build_payload(hdr(NFT_MSG_NEWRULE, NLM_F_CREATE | where), r.rule.get());
+    next();
+  }
+  last->nlmsg_flags |= NLM_F_ACK;
+  nftnl_batch_end(cur(), ++seq);
+  next();
+  const bool ok =
+      fits && Exchange(nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0, nullptr, nullptr);
+  if (!fits) {
+    errno = E2BIG;
+  }
+  mnl_nlmsg_batch_stop(b);
+  return ok;
+}
+
+// Makes `bridge`'s rules exactly `add` (possibly none), retrying generation races.
+bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& add, std::string* err) {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    NfSocket nl;
-    if (!nl.ok()) return Fail(err, "opening the nftables netlink socket failed");
-    uint32_t genid = 0;
-    DumpState st;
-    if (!Snapshot(nl, bridge, &genid, &st, err)) return false;
-    if (AlreadyInPlace(st.found, rules)) return true;  // keeps the ruleset byte-identical
-    Batch batch(genid);
-    if (!rules.empty()) {
-      batch.Table(table.get());
-      batch.Chain(nat_chain.get());
-      batch.Chain(fwd_chain.get());
+    Socket nl = Open();
+    if (!nl) {
+      return Fail(err, "opening the nftables netlink socket failed");
     }
-    for (const RuleRef& ref : st.found) {
-      nft::RulePtr del(nftnl_rule_alloc());
-      if (!del) return Fail(err, "out of memory");
-      nftnl_rule_set_u32(del.get(), NFTNL_RULE_FAMILY, NFPROTO_IPV4);
-      nftnl_rule_set_u64(del.get(), NFTNL_RULE_HANDLE, ref.handle);
-      if (nftnl_rule_set_str(del.get(), NFTNL_RULE_TABLE, nft::kTable) != 0 ||
-          nftnl_rule_set_str(del.get(), NFTNL_RULE_CHAIN, ref.chain.c_str()) != 0) {
-        return Fail(err, "out of memory");
-      }
-      batch.Rule(NFT_MSG_DELRULE, 0, del.get());
+    Snapshot s;
+    if (!TakeSnapshot(nl.get(), bridge, &s, err)) {
+      return false;
     }
-    for (const nft::BridgeRule& r : rules) {
-      const uint16_t where = r.at_head ? 0 : NLM_F_APPEND;  // no APPEND, no position: chain head
-      batch.Rule(NFT_MSG_NEWRULE, NLM_F_CREATE | where, r.rule.get());
+    if (InPlace(s, add) || Commit(nl.get(), s, add)) {
+      return true;
     }
-    if (batch.Commit(nl)) return true;
-    if (errno != ERESTART) return Fail(err, "nftables transaction for " + bridge + " failed");
+    if (errno != ERESTART) {
+      return Fail(err, "nftables transaction for " + bridge + " failed");
+    }
   }
   errno = EBUSY;
   return Fail(err, "nftables ruleset kept changing while updating " + bridge);
 }
 
-bool CheckBridge(const std::string& bridge, std::string* err) {
-  if (IsQcBridgeName(bridge)) return true;
-  if (err != nullptr) *err = "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
-  return false;
+bool BadBridge(const std::string& bridge, std::string* err) {
+  if (IsValidBridgeName(bridge)) {
+    return false;
+  }
+  if (err != nullptr) {
+    *err = "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
+  }
+  return true;
 }
 
 }  // namespace
 
 bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err) {
-  if (!CheckBridge(bridge, err)) return false;
+  if (BadBridge(bridge, err)) {
+    return false;
+  }
+  const uint32_t mask_be = htonl(prefix >= 32 ? 0xffffffffU : ~(0xffffffffU >> prefix));
+  std::string why;
   if (prefix < 1 || prefix > 32) {
-    if (err != nullptr) *err = "invalid prefix length " + std::to_string(prefix) + " (want 1..32)";
+    why = "invalid prefix length " + std::to_string(prefix) + " (want 1..32)";
+  } else if ((subnet_be & ~mask_be) != 0) {
+    why = "subnet address has host bits set for prefix /" + std::to_string(prefix);
+  }
+  if (!why.empty()) {
+    if (err != nullptr) {
+      *err = why;
+    }
     return false;
   }
-  const uint32_t mask_be = htonl(prefix == 32 ? 0xffffffffU : ~(0xffffffffU >> prefix));
-  if ((subnet_be & ~mask_be) != 0) {
-    if (err != nullptr)
-      *err = "subnet address has host bits set for prefix /" + std::to_string(prefix);
-    return false;
+  const std::vector<nft::BridgeRule> add = nft::BuildBridgeRules(bridge, subnet_be, mask_be);
+  if (add.empty()) {
+    errno = ENOMEM;
+    return Fail(err, "building nftables rules failed");
   }
-  const std::vector<nft::BridgeRule> rules = nft::BuildBridgeRules(bridge, subnet_be, mask_be);
-  if (rules.empty()) return Fail(err, "building nftables rules failed");
-  return Apply(bridge, rules, err);
+  return Apply(bridge, add, err);
 }
 
 bool NatDisable(const std::string& bridge, std::string* err) {
-  return CheckBridge(bridge, err) && Apply(bridge, {}, err);
+  return !BadBridge(bridge, err) && Apply(bridge, {}, err);
 }
 
 bool NatIsEnabled(const std::string& bridge) {
-  if (!IsQcBridgeName(bridge)) return false;
-  NfSocket nl;
-  uint32_t genid = 0;
-  DumpState st;
+  Socket nl = Open();
+  Snapshot s;
   std::string err;
-  return nl.ok() && Snapshot(nl, bridge, &genid, &st, &err) && st.found.size() == kRulesPerBridge;
+  return IsValidBridgeName(bridge) && nl && TakeSnapshot(nl.get(), bridge, &s, &err) &&
+         s.rules.size() == 5;  // the complete set from BuildBridgeRules
 }
 
 }  // namespace qc::netd

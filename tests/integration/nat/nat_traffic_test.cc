@@ -38,7 +38,9 @@ class NatTraffic : public ::testing::Test {
                    "ip saddr 198.51.100.2 icmp type echo-request counter"));
   }
   void TearDown() override {
-    for (const std::string& ns : {vm1_, vm2_, out_}) Sh("ip netns del " + ns);
+    for (const std::string& ns : {vm1_, vm2_, out_}) {
+      Sh("ip netns del " + ns);
+    }
   }
 
   static bool Run(const std::string& cmd) {

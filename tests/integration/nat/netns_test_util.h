@@ -22,7 +22,9 @@ inline uint32_t Ip(const char* dotted) {
 inline std::string Sh(const std::string& cmd, int* status = nullptr) {
   std::string out;
   FILE* f = popen((cmd + " 2>&1").c_str(), "r");
-  if (f == nullptr) return "popen failed";
+  if (f == nullptr) {
+    return "popen failed";
+  }
   std::array<char, 4096> buf{};
   size_t n = 0;
   while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);

@@ -23,7 +23,9 @@ DnsmasqParams Good() {
 std::string Error(const DnsmasqParams& p) {
   std::vector<std::string> argv = {"untouched"};
   std::string err;
-  if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) return "OK";
+  if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) {
+    return "OK";
+  }
   EXPECT_EQ(argv, std::vector<std::string>{"untouched"});  // nothing half-built leaks out
   return err;
 }
@@ -114,10 +116,10 @@ TEST(DnsmasqArgv, RejectsBadStateDirs) {
       {"/caf\xc3\xa9", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
       {std::string("/a\0b", 4), "state_dir may only contain A-Z a-z 0-9 . _ / -"},
       {"/a//b", "state_dir must not contain '//'"},
-      {"/a/./b", "state_dir must not contain '.'"},
-      {"/a/.", "state_dir must not contain '.'"},
-      {"/a/../b", "state_dir must not contain '..'"},
-      {"/a/..", "state_dir must not contain '..'"},
+      {"/a/./b", "state_dir must not contain a '.' component"},
+      {"/a/.", "state_dir must not contain a '.' component"},
+      {"/a/../b", "state_dir must not contain a '..' component"},
+      {"/a/..", "state_dir must not contain a '..' component"},
       {"/a/", "state_dir must not end with '/'"},
       {"/", "state_dir must not end with '/'"},
   };
