@@ -31,8 +31,8 @@ ConfigValue ConfigValue::Map() {
 }
 
 ConfigValue& ConfigValue::Add(std::string key, ConfigValue value) {
-  fields.emplace_back(std::move(key), std::move(value));
-  return fields.back().second;
+  fields.push_back({std::move(key), std::move(value)});
+  return fields.back().value;
 }
 
 void ConfigValue::Append(ConfigValue value) {
@@ -61,7 +61,7 @@ std::string JsonQuote(const std::string& s) {
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+          (void)std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
           out += buf;
         } else {
           out += c;  // UTF-8 passes through unchanged
@@ -97,14 +97,20 @@ std::string YamlScalar(const std::string& s) {
   }
   if (plain) {
     std::string lower;
-    for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (char c : s) {
+      lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     plain = kReserved.count(lower) == 0 && !numeric_looking;
   }
-  if (plain) return s;
+  if (plain) {
+    return s;
+  }
   // The YAML is itself a compose file: a literal '$' must not be
   // interpolated when it is loaded again.
   std::string escaped;
-  for (char c : s) escaped += c == '$' ? "$$" : std::string(1, c);
+  for (char c : s) {
+    escaped += c == '$' ? "$$" : std::string(1, c);
+  }
   return JsonQuote(escaped);
 }
 
@@ -130,12 +136,12 @@ std::string Inline(const ConfigValue& v) {
 void Yaml(const ConfigValue& v, int indent, std::string* out) {
   const std::string pad(static_cast<std::size_t>(indent), ' ');
   if (v.kind == ConfigValue::Kind::kMap) {
-    for (const auto& [key, child] : v.fields) {
-      *out += pad + YamlScalar(key) + ":";
-      if (child.kind == ConfigValue::Kind::kMap && !child.fields.empty()) {
-        *out += "\n";
-        Yaml(child, indent + 2, out);
-      } else if (child.kind == ConfigValue::Kind::kList && !child.items.empty()) {
+    for (const ConfigValue::Field& field : v.fields) {
+      const ConfigValue& child = field.value;
+      *out += pad + YamlScalar(field.key) + ":";
+      const bool nested = (child.kind == ConfigValue::Kind::kMap && !child.fields.empty()) ||
+                          (child.kind == ConfigValue::Kind::kList && !child.items.empty());
+      if (nested) {
         *out += "\n";
         Yaml(child, indent + 2, out);
       } else {
@@ -185,8 +191,8 @@ void Json(const ConfigValue& v, int indent, std::string* out) {
       }
       *out += "{\n";
       for (std::size_t i = 0; i < v.fields.size(); ++i) {
-        *out += pad + JsonQuote(v.fields[i].first) + ": ";
-        Json(v.fields[i].second, indent + 2, out);
+        *out += pad + JsonQuote(v.fields[i].key) + ": ";
+        Json(v.fields[i].value, indent + 2, out);
         *out += i + 1 < v.fields.size() ? ",\n" : "\n";
       }
       *out += close + "}";

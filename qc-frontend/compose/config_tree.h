@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace qc::compose {
@@ -12,10 +11,11 @@ namespace qc::compose {
 struct ConfigValue {
   enum class Kind { kString, kInteger, kList, kMap };
   Kind kind = Kind::kString;
-  std::string text;                                         // kString
-  std::int64_t number = 0;                                  // kInteger
-  std::vector<ConfigValue> items;                           // kList
-  std::vector<std::pair<std::string, ConfigValue>> fields;  // kMap, in output order
+  std::string text;                // kString
+  std::int64_t number = 0;         // kInteger
+  std::vector<ConfigValue> items;  // kList
+  struct Field;
+  std::vector<Field> fields;  // kMap, in output order
 
   static ConfigValue String(std::string s);
   static ConfigValue Integer(std::int64_t n);
@@ -26,6 +26,11 @@ struct ConfigValue {
 };
 
 // YAML that loads back as a compose file: '$' in strings is written as "$$".
+struct ConfigValue::Field {
+  std::string key;
+  ConfigValue value;
+};
+
 std::string WriteYaml(const ConfigValue& root);
 std::string WriteJson(const ConfigValue& root);
 // A JSON string literal, quotes included; also a valid YAML double-quoted scalar.

@@ -13,21 +13,27 @@ void Diagnostics::Warning(SourcePos pos, std::string message) {
 }
 
 std::string Diagnostics::Format(const Item& item) const {
-  if (item.pos.line <= 0) return file_ + ": " + item.message;
+  if (item.pos.line <= 0) {
+    return file_ + ": " + item.message;
+  }
   return file_ + ":" + std::to_string(item.pos.line) + ":" + std::to_string(item.pos.column) +
          ": " + item.message;
 }
 
 std::vector<std::string> Diagnostics::Sorted(std::vector<Item> items) const {
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
+    if (a.pos.line != b.pos.line) {
+      return a.pos.line < b.pos.line;
+    }
     return a.pos.column < b.pos.column;
   });
   std::vector<std::string> lines;
   for (const Item& item : items) {
     std::string line = Format(item);
     // The same aliased node can be read twice; say each thing once.
-    if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+    if (std::find(lines.begin(), lines.end(), line) == lines.end()) {
+      lines.push_back(line);
+    }
   }
   return lines;
 }
@@ -35,7 +41,9 @@ std::vector<std::string> Diagnostics::Sorted(std::vector<Item> items) const {
 std::string Diagnostics::ErrorText() const {
   std::string text;
   for (const std::string& line : Sorted(errors_)) {
-    if (!text.empty()) text += '\n';
+    if (!text.empty()) {
+      text += '\n';
+    }
     text += line;
   }
   return text;

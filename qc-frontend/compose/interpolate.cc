@@ -33,7 +33,9 @@ class Interpolator {
       }
       if (i + 1 < in.size() && IsNameStart(in[i + 1])) {
         std::size_t end = i + 1;
-        while (end < in.size() && IsNameChar(in[end])) ++end;
+        while (end < in.size() && IsNameChar(in[end])) {
+          ++end;
+        }
         *out += Lookup(std::string(in.substr(i + 1, end - i - 1)));
         i = end;
         continue;
@@ -44,7 +46,9 @@ class Interpolator {
           *error = Invalid("missing '}'");
           return false;
         }
-        if (!Braced(in.substr(i + 2, close - i - 2), out, error)) return false;
+        if (!Braced(in.substr(i + 2, close - i - 2), out, error)) {
+          return false;
+        }
         i = close + 1;
         continue;
       }
@@ -70,7 +74,9 @@ class Interpolator {
         ++depth;
         ++i;
       } else if (in[i] == '}') {
-        if (depth == 0) return i;
+        if (depth == 0) {
+          return i;
+        }
         --depth;
       }
     }
@@ -79,8 +85,12 @@ class Interpolator {
 
   std::string Lookup(const std::string& name) {
     auto it = env_.find(name);
-    if (it != env_.end()) return it->second;
-    if (unset_ != nullptr) unset_->push_back(name);
+    if (it != env_.end()) {
+      return it->second;
+    }
+    if (unset_ != nullptr) {
+      unset_->push_back(name);
+    }
     return "";
   }
 
@@ -90,7 +100,9 @@ class Interpolator {
       *error = Invalid("'${" + std::string(body) + "}' does not start with a variable name");
       return false;
     }
-    while (n < body.size() && IsNameChar(body[n])) ++n;
+    while (n < body.size() && IsNameChar(body[n])) {
+      ++n;
+    }
     const std::string name(body.substr(0, n));
     std::string_view rest = body.substr(n);
     if (rest.empty()) {
@@ -98,7 +110,9 @@ class Interpolator {
       return true;
     }
     const bool colon = rest[0] == ':';
-    if (colon) rest.remove_prefix(1);
+    if (colon) {
+      rest.remove_prefix(1);
+    }
     if (rest.empty() || (rest[0] != '-' && rest[0] != '?' && rest[0] != '+')) {
       *error = Invalid("unexpected '" + std::string(body.substr(n)) + "' after variable name " +
                        name + " (expected one of :- - :? ? :+ +)");
@@ -125,7 +139,9 @@ class Interpolator {
       return true;
     }
     std::string message;
-    if (!Run(word, &message, error)) return false;
+    if (!Run(word, &message, error)) {
+      return false;
+    }
     *error = "required variable " + name + " is missing a value" +
              (message.empty() ? "" : ": " + message);
     return false;
@@ -142,7 +158,9 @@ bool Interpolate(std::string_view input, const Environment& env, std::string* ou
                  std::vector<std::string>* unset, std::string* error) {
   std::string result;
   Interpolator interpolator(env, unset, input);
-  if (!interpolator.Run(input, &result, error)) return false;
+  if (!interpolator.Run(input, &result, error)) {
+    return false;
+  }
   *out = std::move(result);
   return true;
 }

@@ -60,7 +60,9 @@ bool ParseYaml(const std::string& content, Diagnostics& diag, YAML::Node* root) 
 }
 
 void AddWarnings(const LoadOptions& opts, const std::vector<std::string>& lines) {
-  if (opts.warnings == nullptr) return;
+  if (opts.warnings == nullptr) {
+    return;
+  }
   opts.warnings->insert(opts.warnings->end(), lines.begin(), lines.end());
 }
 
@@ -82,7 +84,9 @@ bool LoadProject(const LoadOptions& opts, Project* out, std::string* error) {
   Project project;
   std::error_code ec;
   project.compose_file = std::filesystem::weakly_canonical(file.absolute, ec).string();
-  if (ec) project.compose_file = file.absolute;
+  if (ec) {
+    project.compose_file = file.absolute;
+  }
   project.project_dir = std::filesystem::path(project.compose_file).parent_path().string();
 
   try {
@@ -90,7 +94,9 @@ bool LoadProject(const LoadOptions& opts, Project* out, std::string* error) {
     if (ParseYaml(content, diag, &root)) {
       Reader reader(diag, opts.env);
       PathContext paths{project.project_dir, ""};
-      if (auto home = opts.env.find("HOME"); home != opts.env.end()) paths.home = home->second;
+      if (auto home = opts.env.find("HOME"); home != opts.env.end()) {
+        paths.home = home->second;
+      }
       std::optional<ParsedName> name;
       ParseProject(reader, root, paths, &project, &name);
       project.name =

@@ -8,7 +8,9 @@ namespace {
 
 LocatedFile Located(const std::string& given, const std::string& cwd) {
   std::filesystem::path p(given);
-  if (p.is_relative()) p = std::filesystem::path(cwd) / p;
+  if (p.is_relative()) {
+    p = std::filesystem::path(cwd) / p;
+  }
   return {given, p.lexically_normal().string()};
 }
 
@@ -27,7 +29,9 @@ bool LocateComposeFile(const std::string& flag_file, const std::string& cwd, con
   std::vector<std::string> found;
   for (const char* name : {"qemu-compose.yaml", "qemu-compose.yml"}) {
     std::error_code ec;
-    if (std::filesystem::exists(std::filesystem::path(cwd) / name, ec)) found.emplace_back(name);
+    if (std::filesystem::exists(std::filesystem::path(cwd) / name, ec)) {
+      found.emplace_back(name);
+    }
   }
   if (found.empty()) {
     *error = "no qemu-compose.yaml or qemu-compose.yml in " + cwd +

@@ -9,7 +9,9 @@ bool IsLowerAlnum(char c) {
 
 bool AllOf(std::string_view s, bool allow_underscore) {
   for (char c : s) {
-    if (!IsLowerAlnum(c) && c != '-' && !(allow_underscore && c == '_')) return false;
+    if (!IsLowerAlnum(c) && c != '-' && !(allow_underscore && c == '_')) {
+      return false;
+    }
   }
   return true;
 }
@@ -32,8 +34,12 @@ bool IsValidProjectName(std::string_view name) {
 std::string NormalizeProjectName(std::string_view dir_name) {
   std::string out;
   for (char c : dir_name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (IsLowerAlnum(c) || c == '_' || c == '-') out.push_back(c);
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (IsLowerAlnum(c) || c == '_' || c == '-') {
+      out.push_back(c);
+    }
   }
   const std::size_t first = out.find_first_not_of("_-");
   return first == std::string::npos ? "" : out.substr(first);

@@ -9,7 +9,9 @@ namespace {
 template <typename T>
 std::vector<std::string> Keys(const std::map<std::string, T>& m) {
   std::vector<std::string> keys;
-  for (const auto& kv : m) keys.push_back(kv.first);
+  for (const auto& kv : m) {
+    keys.push_back(kv.first);
+  }
   return keys;
 }
 
@@ -82,15 +84,21 @@ void CheckProject(Diagnostics& diag, const std::map<std::string, VmRefs>& refs, 
       }
     }
   }
-  if (!graph_ok) return;
+  if (!graph_ok) {
+    return;
+  }
   std::vector<std::string> cycle;
   if (!StartOrder(graph, &project->start_order, &cycle)) {
     std::string text;
-    for (const std::string& vm : cycle) text += (text.empty() ? "" : " -> ") + vm;
+    for (const std::string& vm : cycle) {
+      text += (text.empty() ? "" : " -> ") + vm;
+    }
     // Point at the first edge of the cycle.
     SourcePos pos = refs.at(cycle[0]).name_pos;
     for (const Item& item : refs.at(cycle[0]).depends_on) {
-      if (item.text == cycle[1]) pos = item.pos;
+      if (item.text == cycle[1]) {
+        pos = item.pos;
+      }
     }
     diag.Error(pos, "vm '" + cycle[0] + "': depends_on cycle: " + text);
     project->start_order.clear();

@@ -22,7 +22,9 @@ std::string ChooseProjectName(const std::optional<ParsedName>& from_file,
     }
     return from_file->value;
   }
-  if (!flag_name.empty()) return flag_ok ? flag_name : "";
+  if (!flag_name.empty()) {
+    return flag_ok ? flag_name : "";
+  }
   if (auto it = env.find("QEMU_COMPOSE_PROJECT_NAME"); it != env.end() && !it->second.empty()) {
     if (!IsValidProjectName(it->second)) {
       diag.Error({}, "invalid project name '" + it->second +

@@ -24,7 +24,9 @@ void ParseNetwork(Reader& reader, const Entry& entry, Network* net) {
   }
   for (const Entry& field : reader.Map(entry.value, entry.value_pos, owner, "", &kNetworkKeys)) {
     std::optional<std::string> text = reader.String(field, owner);
-    if (!text) continue;
+    if (!text) {
+      continue;
+    }
     if (field.key == "driver") {
       if (*text != "bridge") {
         reader.diag().Error(field.value_pos, owner + ": unsupported driver '" + *text +
@@ -52,7 +54,9 @@ void ParseVolume(Reader& reader, const Entry& entry, Volume* volume) {
   }
   for (const Entry& field : reader.Map(entry.value, entry.value_pos, owner, "", &kVolumeKeys)) {
     std::optional<std::string> text = reader.String(field, owner);
-    if (!text) continue;
+    if (!text) {
+      continue;
+    }
     std::optional<std::uint64_t> bytes = ParseSize(*text, 1);
     if (!bytes || *bytes == 0) {
       reader.diag().Error(field.value_pos, Where(owner, field.key) + ": invalid size '" + *text +
@@ -72,7 +76,9 @@ void ParseProject(Reader& reader, const YAML::Node& root, const PathContext& pat
   bool have_vms = false;
   for (const Entry& entry : reader.Map(root, {1, 1}, "", "", &kTopKeys)) {
     if (entry.key == "version") {
-      if (std::optional<std::string> text = reader.String(entry, "")) project->version = *text;
+      if (std::optional<std::string> text = reader.String(entry, "")) {
+        project->version = *text;
+      }
     } else if (entry.key == "name") {
       if (std::optional<std::string> text = reader.String(entry, "")) {
         *name = ParsedName{*text, entry.value_pos};
@@ -91,7 +97,9 @@ void ParseProject(Reader& reader, const YAML::Node& root, const PathContext& pat
     }
   }
   if (!have_vms) {
-    if (root.IsMap()) diag.Error({1, 1}, "no 'vms' defined: a project needs at least one vm");
+    if (root.IsMap()) {
+      diag.Error({1, 1}, "no 'vms' defined: a project needs at least one vm");
+    }
     return;
   }
   std::map<std::string, VmRefs> refs;

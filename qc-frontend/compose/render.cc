@@ -8,24 +8,40 @@ namespace {
 
 ConfigValue StringList(const std::vector<std::string>& strings) {
   ConfigValue list = ConfigValue::List();
-  for (const std::string& s : strings) list.Append(ConfigValue::String(s));
+  for (const std::string& s : strings) {
+    list.Append(ConfigValue::String(s));
+  }
   return list;
 }
 
 std::string MountText(const VolumeMount& m) {
   std::string text = m.source;
-  if (!m.target.empty()) text += ":" + m.target;
-  if (m.read_only) text += ":ro";
+  if (!m.target.empty()) {
+    text += ":" + m.target;
+  }
+  if (m.read_only) {
+    text += ":ro";
+  }
   return text;
 }
 
 ConfigValue VmValue(const Vm& vm) {
   ConfigValue v = ConfigValue::Map();
-  if (!vm.image.empty()) v.Add("image", ConfigValue::String(vm.image));
-  if (!vm.kernel.empty()) v.Add("kernel", ConfigValue::String(vm.kernel));
-  if (!vm.initrd.empty()) v.Add("initrd", ConfigValue::String(vm.initrd));
-  if (!vm.cmdline.empty()) v.Add("cmdline", ConfigValue::String(vm.cmdline));
-  if (!vm.accel.empty()) v.Add("accel", ConfigValue::String(vm.accel));
+  if (!vm.image.empty()) {
+    v.Add("image", ConfigValue::String(vm.image));
+  }
+  if (!vm.kernel.empty()) {
+    v.Add("kernel", ConfigValue::String(vm.kernel));
+  }
+  if (!vm.initrd.empty()) {
+    v.Add("initrd", ConfigValue::String(vm.initrd));
+  }
+  if (!vm.cmdline.empty()) {
+    v.Add("cmdline", ConfigValue::String(vm.cmdline));
+  }
+  if (!vm.accel.empty()) {
+    v.Add("accel", ConfigValue::String(vm.accel));
+  }
   v.Add("cpu", ConfigValue::Integer(vm.cpus));
   v.Add("memory", ConfigValue::String(FormatSize(vm.memory_mb << 20)));
   if (vm.disk.size_bytes != 0) {
@@ -34,7 +50,9 @@ ConfigValue VmValue(const Vm& vm) {
   }
   v.Add("networks", StringList(vm.networks));
   ConfigValue& volumes = v.Add("volumes", ConfigValue::List());
-  for (const VolumeMount& m : vm.mounts) volumes.Append(ConfigValue::String(MountText(m)));
+  for (const VolumeMount& m : vm.mounts) {
+    volumes.Append(ConfigValue::String(MountText(m)));
+  }
   ConfigValue& ports = v.Add("ports", ConfigValue::List());
   for (const PortMapping& p : vm.ports) {
     ports.Append(ConfigValue::String(std::to_string(p.host) + ":" + std::to_string(p.guest) + "/" +
@@ -50,9 +68,13 @@ ConfigValue VmValue(const Vm& vm) {
 std::string RenderConfig(const Project& p, bool json) {
   ConfigValue root = ConfigValue::Map();
   root.Add("name", ConfigValue::String(p.name));
-  if (!p.version.empty()) root.Add("version", ConfigValue::String(p.version));
+  if (!p.version.empty()) {
+    root.Add("version", ConfigValue::String(p.version));
+  }
   ConfigValue& vms = root.Add("vms", ConfigValue::Map());
-  for (const auto& [name, vm] : p.vms) vms.Add(name, VmValue(vm));
+  for (const auto& [name, vm] : p.vms) {
+    vms.Add(name, VmValue(vm));
+  }
   ConfigValue& networks = root.Add("networks", ConfigValue::Map());
   for (const auto& [name, net] : p.networks) {
     ConfigValue& n = networks.Add(name, ConfigValue::Map());

@@ -12,11 +12,15 @@ bool StartOrder(const std::map<std::string, std::vector<std::string>>& deps,
   for (const auto& [vm, needs] : deps) {
     const std::set<std::string> unique(needs.begin(), needs.end());
     waiting[vm] = unique.size();
-    for (const std::string& dep : unique) dependents[dep].push_back(vm);
+    for (const std::string& dep : unique) {
+      dependents[dep].push_back(vm);
+    }
   }
   std::set<std::string> ready;
   for (const auto& [vm, count] : waiting) {
-    if (count == 0) ready.insert(vm);
+    if (count == 0) {
+      ready.insert(vm);
+    }
   }
   order->clear();
   while (!ready.empty()) {
@@ -24,10 +28,14 @@ bool StartOrder(const std::map<std::string, std::vector<std::string>>& deps,
     ready.erase(ready.begin());
     order->push_back(vm);
     for (const std::string& next : dependents[vm]) {
-      if (--waiting[next] == 0) ready.insert(next);
+      if (--waiting[next] == 0) {
+        ready.insert(next);
+      }
     }
   }
-  if (order->size() == deps.size()) return true;
+  if (order->size() == deps.size()) {
+    return true;
+  }
 
   // Walk dependencies from the first blocked VM until one repeats: every
   // blocked VM waits on another blocked VM, so the walk must close a cycle.
@@ -43,7 +51,9 @@ bool StartOrder(const std::map<std::string, std::vector<std::string>>& deps,
     path.push_back(at);
     std::string next_vm;
     for (const std::string& dep : deps.at(at)) {
-      if (waiting[dep] > 0 && (next_vm.empty() || dep < next_vm)) next_vm = dep;
+      if (waiting[dep] > 0 && (next_vm.empty() || dep < next_vm)) {
+        next_vm = dep;
+      }
     }
     at = next_vm;
   }

@@ -5,13 +5,19 @@
 namespace qc::compose {
 
 std::optional<unsigned> ParseDecimal(std::string_view text, unsigned max) {
-  if (text.empty() || text.size() > 10) return std::nullopt;
+  if (text.empty() || text.size() > 10) {
+    return std::nullopt;
+  }
   unsigned long long value = 0;
   for (char c : text) {
-    if (std::isdigit(static_cast<unsigned char>(c)) == 0) return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
+      return std::nullopt;
+    }
     value = value * 10 + static_cast<unsigned>(c - '0');
   }
-  if (value > max) return std::nullopt;
+  if (value > max) {
+    return std::nullopt;
+  }
   return static_cast<unsigned>(value);
 }
 
@@ -30,12 +36,16 @@ std::string ParsePortMapping(std::string_view text, PortMapping* out) {
     }
   }
   const std::size_t colon = ports.find(':');
-  if (colon == std::string_view::npos) return format;
+  if (colon == std::string_view::npos) {
+    return format;
+  }
   const std::string_view host_text = ports.substr(0, colon);
   const std::string_view guest_text = ports.substr(colon + 1);
   const std::optional<unsigned> host = ParseDecimal(host_text, UINT32_MAX);
   const std::optional<unsigned> guest = ParseDecimal(guest_text, UINT32_MAX);
-  if (!host || !guest) return format;
+  if (!host || !guest) {
+    return format;
+  }
   if (*host == 0 || *host > 65535) {
     return "host port " + std::string(host_text) + " in " + quoted + " is out of range 1-65535";
   }
@@ -50,7 +60,9 @@ std::string ParsePortMapping(std::string_view text, PortMapping* out) {
 
 std::string ParseVolumeEntry(std::string_view text, VolumeMount* out) {
   const std::string quoted = "'" + std::string(text) + "'";
-  if (text.empty()) return "empty volume entry";
+  if (text.empty()) {
+    return "empty volume entry";
+  }
   std::string_view rest = text;
   auto next = [&rest]() {
     const std::size_t colon = rest.find(':');
@@ -65,7 +77,9 @@ std::string ParseVolumeEntry(std::string_view text, VolumeMount* out) {
   VolumeMount mount;
   mount.source = std::string(source);
   mount.named = !(source.starts_with('/') || source.starts_with('.') || source.starts_with('~'));
-  if (source.empty()) return "volume entry " + quoted + " has an empty source";
+  if (source.empty()) {
+    return "volume entry " + quoted + " has an empty source";
+  }
   if (has_target && !target.starts_with('/')) {
     return "volume entry " + quoted + ": target must be an absolute guest path";
   }

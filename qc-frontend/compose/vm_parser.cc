@@ -20,7 +20,9 @@ constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 std::optional<std::uint64_t> ReadSize(Reader& reader, const Entry& entry, const std::string& owner,
                                       std::uint64_t plain_unit, const std::string& plain_meaning) {
   std::optional<std::string> text = reader.String(entry, owner);
-  if (!text) return std::nullopt;
+  if (!text) {
+    return std::nullopt;
+  }
   std::optional<std::uint64_t> bytes = ParseSize(*text, plain_unit);
   if (!bytes || *bytes == 0) {
     reader.diag().Error(entry.value_pos, Where(owner, entry.key) + ": invalid size '" + *text +
@@ -35,17 +37,23 @@ std::optional<std::uint64_t> ReadSize(Reader& reader, const Entry& entry, const 
 
 std::string ResolvePath(const PathContext& ctx, const std::string& path) {
   namespace fs = std::filesystem;
-  if (path.empty() || path.find("://") != std::string::npos) return path;
+  if (path.empty() || path.find("://") != std::string::npos) {
+    return path;
+  }
   if (path == "~" || path.starts_with("~/")) {
     return (fs::path(ctx.home) / path.substr(std::min<std::size_t>(2, path.size())))
         .lexically_normal()
         .string();
   }
   fs::path p(path);
-  if (p.is_relative()) p = fs::path(ctx.project_dir) / p;
+  if (p.is_relative()) {
+    p = fs::path(ctx.project_dir) / p;
+  }
   std::string out = p.lexically_normal().string();
   // "./data/" and "./data" mean the same directory.
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  while (out.size() > 1 && out.back() == '/') {
+    out.pop_back();
+  }
   return out;
 }
 
@@ -74,19 +82,27 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
         continue;
       }
       std::string resolved = ResolvePath(paths, *text);
-      if (key == "image") vm->image = resolved;
-      if (key == "kernel") vm->kernel = resolved;
+      if (key == "image") {
+        vm->image = resolved;
+      }
+      if (key == "kernel") {
+        vm->kernel = resolved;
+      }
       if (key == "initrd") {
         vm->initrd = resolved;
         initrd_entry = field;
       }
       has_boot_source = has_boot_source || (key != "initrd" && !resolved.empty());
     } else if (key == "cmdline") {
-      if (std::optional<std::string> text = reader.String(field, owner)) vm->cmdline = *text;
+      if (std::optional<std::string> text = reader.String(field, owner)) {
+        vm->cmdline = *text;
+      }
       cmdline_entry = field;
     } else if (key == "cpu") {
       std::optional<std::string> text = reader.String(field, owner);
-      if (!text) continue;
+      if (!text) {
+        continue;
+      }
       std::optional<unsigned> cpus = ParseDecimal(*text, 64);
       if (!cpus || *cpus == 0) {
         diag.Error(field.value_pos,
@@ -96,7 +112,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
       vm->cpus = *cpus;
     } else if (key == "memory") {
       std::optional<std::uint64_t> bytes = ReadSize(reader, field, owner, kMiB, "a number of MiB");
-      if (!bytes) continue;
+      if (!bytes) {
+        continue;
+      }
       if (*bytes % kMiB != 0) {
         diag.Error(field.value_pos, Where(owner, key) + " must be a whole number of MiB, got " +
                                         std::to_string(*bytes) + " bytes");
@@ -116,7 +134,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
       if (std::optional<std::vector<Item>> items = reader.StringList(field, owner)) {
         for (const Item& item : *items) {
           bool repeated = false;
-          for (const std::string& n : vm->networks) repeated = repeated || n == item.text;
+          for (const std::string& n : vm->networks) {
+            repeated = repeated || n == item.text;
+          }
           if (repeated) {
             diag.Error(item.pos, owner + ": network '" + item.text + "' is listed twice");
             continue;
@@ -127,7 +147,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
       }
     } else if (key == "volumes") {
       std::optional<std::vector<Item>> items = reader.StringList(field, owner);
-      if (!items) continue;
+      if (!items) {
+        continue;
+      }
       for (const Item& item : *items) {
         VolumeMount mount;
         std::string problem = ParseVolumeEntry(item.text, &mount);
@@ -137,8 +159,12 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
         }
         if (mount.named) {
           bool seen = false;
-          for (const std::string& v : vm->volumes) seen = seen || v == mount.source;
-          if (!seen) vm->volumes.push_back(mount.source);
+          for (const std::string& v : vm->volumes) {
+            seen = seen || v == mount.source;
+          }
+          if (!seen) {
+            vm->volumes.push_back(mount.source);
+          }
           refs->volumes.push_back({mount.source, item.pos});
         } else {
           mount.source = ResolvePath(paths, mount.source);
@@ -148,7 +174,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
     } else if (key == "ports") {
       refs->ports_pos = field.key_pos;
       std::optional<std::vector<Item>> items = reader.StringList(field, owner);
-      if (!items) continue;
+      if (!items) {
+        continue;
+      }
       for (const Item& item : *items) {
         PortMapping mapping;
         std::string problem = ParsePortMapping(item.text, &mapping);
@@ -161,7 +189,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
       }
     } else if (key == "accel") {
       std::optional<std::string> text = reader.String(field, owner);
-      if (!text) continue;
+      if (!text) {
+        continue;
+      }
       if (*text != "kvm" && *text != "tcg") {
         diag.Error(field.value_pos,
                    Where(owner, key) + " must be 'kvm' or 'tcg', got '" + *text + "'");
@@ -170,7 +200,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
       vm->accel = *text;
     } else if (key == "stop_grace_period") {
       std::optional<std::string> text = reader.String(field, owner);
-      if (!text) continue;
+      if (!text) {
+        continue;
+      }
       std::optional<std::uint32_t> seconds = ParseDurationSeconds(*text);
       if (!seconds) {
         diag.Error(field.value_pos, Where(owner, key) + ": invalid duration '" + *text +
@@ -187,7 +219,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
       }
     }
   }
-  if (!has_boot_source) diag.Error(entry.key_pos, owner + ": needs 'image' or 'kernel'");
+  if (!has_boot_source) {
+    diag.Error(entry.key_pos, owner + ": needs 'image' or 'kernel'");
+  }
   if (vm->kernel.empty() && !vm->initrd.empty()) {
     diag.Error(initrd_entry.key_pos, owner + ": 'initrd' needs 'kernel'");
   }

@@ -8,7 +8,9 @@ namespace qc::compose {
 
 SourcePos PosOf(const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return {};
+  if (mark.is_null()) {
+    return {};
+  }
   return {mark.line + 1, mark.column + 1};
 }
 
@@ -33,7 +35,9 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
                                const std::string& section,
                                const std::vector<std::string>* allowed) {
   std::vector<Entry> entries;
-  if (node.IsNull()) return entries;
+  if (node.IsNull()) {
+    return entries;
+  }
   if (!node.IsMap()) {
     const std::string what = owner.empty() ? "the top level" : owner;
     const std::string subject = section.empty() ? what : Where(owner, section);
@@ -55,13 +59,19 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
     }
     seen.emplace(key, key_pos);
     if (allowed != nullptr) {
-      if (key.starts_with("x-")) continue;
+      if (key.starts_with("x-")) {
+        continue;
+      }
       bool known = false;
-      for (const std::string& a : *allowed) known = known || a == key;
+      for (const std::string& a : *allowed) {
+        known = known || a == key;
+      }
       if (!known) {
         std::string message = owner.empty() ? "unknown top-level key '" + key + "'"
                                             : owner + ": unknown key '" + key + "'";
-        if (!section.empty()) message += " in '" + section + "'";
+        if (!section.empty()) {
+          message += " in '" + section + "'";
+        }
         diag_.Error(key_pos, message + DidYouMean(key, *allowed));
         continue;
       }
@@ -80,7 +90,9 @@ void Reader::TypeError(const Entry& entry, const std::string& owner, const std::
 
 std::optional<std::string> Reader::Expand(const std::string& text, SourcePos pos,
                                           const std::string& where) {
-  if (text.find('$') == std::string::npos) return text;
+  if (text.find('$') == std::string::npos) {
+    return text;
+  }
   std::string out;
   std::string error;
   std::vector<std::string> unset;
@@ -104,7 +116,9 @@ std::optional<std::string> Reader::String(const Entry& entry, const std::string&
 
 std::optional<std::vector<Item>> Reader::StringList(const Entry& entry, const std::string& owner) {
   std::vector<Item> items;
-  if (entry.value.IsNull()) return items;
+  if (entry.value.IsNull()) {
+    return items;
+  }
   if (!entry.value.IsSequence()) {
     TypeError(entry, owner, "a list of strings");
     return std::nullopt;
@@ -125,7 +139,9 @@ std::optional<std::vector<Item>> Reader::StringList(const Entry& entry, const st
     }
     items.push_back({*text, pos});
   }
-  if (!ok) return std::nullopt;
+  if (!ok) {
+    return std::nullopt;
+  }
   return items;
 }
 

@@ -28,8 +28,12 @@ std::string ExpectedErrors(const std::string& name) {
   std::string expected;
   const std::string marker = "# expect: ";
   while (std::getline(in, line)) {
-    if (!line.starts_with(marker)) continue;
-    if (!expected.empty()) expected += '\n';
+    if (!line.starts_with(marker)) {
+      continue;
+    }
+    if (!expected.empty()) {
+      expected += '\n';
+    }
     expected += "bad/" + name + ":" + line.substr(marker.size());
   }
   return expected;

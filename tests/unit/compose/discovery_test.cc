@@ -94,7 +94,9 @@ TEST(Discovery, DirectoryIsNotAFile) {
 }
 
 TEST(Discovery, UnreadableFile) {
-  if (geteuid() == 0) GTEST_SKIP() << "root reads any file";
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "root reads any file";
+  }
   testing::ScratchDir dir;
   const std::string path = dir.Write("qemu-compose.yaml", kMinimal);
   ASSERT_EQ(chmod(path.c_str(), 0), 0);
@@ -139,9 +141,13 @@ std::string NameFor(const testing::ScratchDir& dir, const std::string& yaml,
   LoadOptions opts;
   opts.cwd = (dir.path() / "My Project.v2").string();
   opts.project_name = flag;
-  if (!env_name.empty()) opts.env["QEMU_COMPOSE_PROJECT_NAME"] = env_name;
+  if (!env_name.empty()) {
+    opts.env["QEMU_COMPOSE_PROJECT_NAME"] = env_name;
+  }
   const testing::LoadResult r = testing::LoadWith(opts);
-  if (error != nullptr) *error = r.error;
+  if (error != nullptr) {
+    *error = r.error;
+  }
   return r.ok ? r.project.name : "<failed>";
 }
 

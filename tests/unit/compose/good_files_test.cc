@@ -123,7 +123,9 @@ TEST(GoodFiles, BundledDemoExampleLoads) {
   opts.file = std::string(QC_COMPOSE_FIXTURES) + "/../../../examples/demo/qemu-compose.yaml";
   opts.cwd = "/";
   opts.env = {{"QC_GUEST_DIR", "/opt/guest"}};
-  if (!std::filesystem::exists(opts.file)) GTEST_SKIP() << "no bundled example";
+  if (!std::filesystem::exists(opts.file)) {
+    GTEST_SKIP() << "no bundled example";
+  }
   const testing::LoadResult r = testing::LoadWith(opts);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.project.name, "demo");
