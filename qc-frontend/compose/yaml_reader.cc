@@ -45,6 +45,7 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
     return entries;
   }
   std::map<std::string, SourcePos> seen;
+  std::vector<YAML::Node> merges;  // "<<: *anchor" sources
   for (const auto& kv : node) {
     const SourcePos key_pos = PosOf(kv.first);
     if (!kv.first.IsScalar()) {
@@ -58,6 +59,10 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
       continue;
     }
     seen.emplace(key, key_pos);
+    if (key == "<<") {
+      merges.push_back(kv.second);
+      continue;
+    }
     if (allowed != nullptr) {
       if (key.starts_with("x-")) {
         continue;
@@ -79,6 +84,29 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
     const YAML::Node value = kv.second;
     const SourcePos value_pos = value.IsNull() ? key_pos : PosOf(value);
     entries.push_back({key, value, key_pos, value_pos});
+  }
+  // YAML merge keys (yaml-cpp leaves them to us): keys written here win,
+  // then earlier sources win over later ones.
+  for (const YAML::Node& merge : merges) {
+    std::vector<YAML::Node> sources;
+    if (merge.IsSequence()) {
+      for (const YAML::Node& source : merge) {
+        sources.push_back(source);
+      }
+    } else {
+      sources.push_back(merge);
+    }
+    for (const YAML::Node& source : sources) {
+      if (!source.IsMap()) {
+        diag_.Error(PosOf(source), "'<<' must merge a mapping, got " + Describe(source));
+        continue;
+      }
+      for (Entry& merged : Map(source, PosOf(source), owner, section, allowed)) {
+        if (seen.emplace(merged.key, merged.key_pos).second) {
+          entries.push_back(std::move(merged));
+        }
+      }
+    }
   }
   return entries;
 }

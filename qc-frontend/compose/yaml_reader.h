@@ -40,7 +40,8 @@ class Reader {
   // The entries of a mapping (null counts as empty). Duplicate keys are
   // reported and only the first is kept. With `allowed`, keys outside it
   // (other than "x-" extension keys, which are skipped) are reported with a
-  // suggestion. `owner` names the enclosing object for messages ("" = top).
+  // suggestion. YAML merge keys ("<<: *anchor") are applied. `owner` names
+  // the enclosing object for messages ("" = top).
   std::vector<Entry> Map(const YAML::Node& node, SourcePos pos, const std::string& owner,
                          const std::string& section, const std::vector<std::string>* allowed);
 

@@ -118,6 +118,19 @@ TEST(GoodFiles, DirectKernelBootWithUserModePorts) {
   EXPECT_EQ(tools.stop_grace_period_s, 10U);
 }
 
+TEST(GoodFiles, AnchorsAndMergeKeys) {
+  const testing::LoadResult r = LoadGood("anchors.yaml");
+  ASSERT_TRUE(r.ok) << r.error;
+  const Vm& a = r.project.vms.at("a");
+  const Vm& b = r.project.vms.at("b");
+  EXPECT_EQ(a.kernel, "/opt/guest/vmlinuz");
+  EXPECT_EQ(a.memory_mb, 256U);
+  EXPECT_EQ(a.cmdline, "console=ttyS0 qc.hostname=a");
+  EXPECT_EQ(b.initrd, "/opt/guest/initramfs.gz");
+  EXPECT_EQ(b.memory_mb, 1024U);  // the VM's own key wins over the merged one
+  EXPECT_EQ(b.networks, std::vector<std::string>{"backend"});
+}
+
 TEST(GoodFiles, BundledDemoExampleLoads) {
   LoadOptions opts;
   opts.file = std::string(QC_COMPOSE_FIXTURES) + "/../../../examples/demo/qemu-compose.yaml";
