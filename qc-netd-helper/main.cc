@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "caps.h"
 #include "dnsmasq/launcher.h"
@@ -49,6 +50,9 @@ int main() {
     return Die(
         "fd 3 must be an AF_UNIX SOCK_SEQPACKET socket; this program is started by qemu-compose");
   }
+  // Scrub the caller's strings too (not only environ), so nothing of them
+  // stays readable in /proc/<pid>/environ or usable by any later code.
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) explicit_bzero(*e, strlen(*e));
   clearenv();
   for (int fd = 0; fd < 3; ++fd) {
     if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
