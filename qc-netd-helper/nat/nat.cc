@@ -22,7 +22,7 @@
 namespace qc::netd {
 namespace {
 
-constexpr int kAttempts = 8;             // generation races tolerated before giving up
+constexpr int kAttempts = 16;            // generation races tolerated before giving up
 constexpr size_t kMaxTaggedRules = 64;   // far above the 5 we add; bounds the batch
 constexpr size_t kBatchBytes = 1 << 16;  // fits 64 deletions plus the additions
 
@@ -197,6 +197,9 @@ bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& add, s
     }
     Snapshot s;
     if (!TakeSnapshot(nl.get(), bridge, &s, err)) {
+      if (errno == EINTR) {
+        continue;  // the ruleset changed during the dump (NLM_F_DUMP_INTR)
+      }
       return false;
     }
     if (InPlace(s, add) || Commit(nl.get(), s, add)) {
@@ -252,11 +255,18 @@ bool NatDisable(const std::string& bridge, std::string* err) {
 }
 
 bool NatIsEnabled(const std::string& bridge) {
-  Socket nl = Open();
-  Snapshot s;
-  std::string err;
-  return IsValidBridgeName(bridge) && nl && TakeSnapshot(nl.get(), bridge, &s, &err) &&
-         s.rules.size() == 5;  // the complete set from BuildBridgeRules
+  for (int attempt = 0; IsValidBridgeName(bridge) && attempt < kAttempts; ++attempt) {
+    Socket nl = Open();  // fresh: an interrupted dump leaves replies behind
+    Snapshot s;
+    std::string err;
+    if (nl && TakeSnapshot(nl.get(), bridge, &s, &err)) {
+      return s.rules.size() == 5;  // the complete set from BuildBridgeRules
+    }
+    if (errno != EINTR) {
+      break;
+    }
+  }
+  return false;
 }
 
 }  // namespace qc::netd
