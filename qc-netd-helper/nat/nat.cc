@@ -213,34 +213,29 @@ bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& add, s
   return Fail(err, "nftables ruleset kept changing while updating " + bridge);
 }
 
-bool BadBridge(const std::string& bridge, std::string* err) {
-  if (IsValidBridgeName(bridge)) {
-    return false;
-  }
+bool Reject(std::string* err, const std::string& why) {
   if (err != nullptr) {
-    *err = "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
+    *err = why;
   }
-  return true;
+  return false;
+}
+
+std::string BadBridgeMessage(const std::string& bridge) {
+  return "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
 }
 
 }  // namespace
 
 bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err) {
-  if (BadBridge(bridge, err)) {
-    return false;
+  if (!IsValidBridgeName(bridge)) {
+    return Reject(err, BadBridgeMessage(bridge));
   }
-  const uint32_t mask_be = htonl(prefix >= 32 ? 0xffffffffU : ~(0xffffffffU >> prefix));
-  std::string why;
   if (prefix < 1 || prefix > 32) {
-    why = "invalid prefix length " + std::to_string(prefix) + " (want 1..32)";
-  } else if ((subnet_be & ~mask_be) != 0) {
-    why = "subnet address has host bits set for prefix /" + std::to_string(prefix);
+    return Reject(err, "invalid prefix length " + std::to_string(prefix) + " (want 1..32)");
   }
-  if (!why.empty()) {
-    if (err != nullptr) {
-      *err = why;
-    }
-    return false;
+  const uint32_t mask_be = htonl(0xffffffffU << (32 - prefix));
+  if ((subnet_be & ~mask_be) != 0) {
+    return Reject(err, "subnet address has host bits set for prefix /" + std::to_string(prefix));
   }
   const std::vector<nft::BridgeRule> add = nft::BuildBridgeRules(bridge, subnet_be, mask_be);
   if (add.empty()) {
@@ -251,7 +246,10 @@ bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::s
 }
 
 bool NatDisable(const std::string& bridge, std::string* err) {
-  return !BadBridge(bridge, err) && Apply(bridge, {}, err);
+  if (!IsValidBridgeName(bridge)) {
+    return Reject(err, BadBridgeMessage(bridge));
+  }
+  return Apply(bridge, {}, err);
 }
 
 bool NatIsEnabled(const std::string& bridge) {
