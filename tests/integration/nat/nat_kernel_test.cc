@@ -93,6 +93,25 @@ TEST_F(NatKernel, DisableRemovesOnlyThatBridgeAndIsIdempotent) {
   EXPECT_EQ(Table().find("comment"), std::string::npos);
 }
 
+TEST_F(NatKernel, RulesOutsideOurTableAreNeverTouched) {
+  // Same comment, same chain names, but another table or another family.
+  const std::string foreign =
+      "nft add table ip other && nft add chain ip other forward && "
+      "nft add rule ip other forward accept comment '\"qc-one\"' && "
+      "nft add table inet qemu_compose && nft add chain inet qemu_compose forward && "
+      "nft add rule inet qemu_compose forward accept comment '\"qc-one\"'";
+  int status = -1;
+  ASSERT_EQ(Sh(foreign, &status), "");
+  ASSERT_EQ(status, 0);
+  const std::string before = Sh("nft list table ip other; nft list table inet qemu_compose");
+  std::string err;
+  ASSERT_TRUE(NatDisable("qc-one", &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.1.0"), 24, &err)) << err;
+  EXPECT_EQ(Sh("nft list table ip other; nft list table inet qemu_compose"), before);
+  EXPECT_TRUE(NatIsEnabled("qc-one"));  // the foreign rules did not count as ours
+  Sh("nft delete table ip other; nft delete table inet qemu_compose");
+}
+
 TEST(NatKernelNoTable, DisableAndQueryWithoutTableSucceed) {
   std::string err;
   EXPECT_TRUE(NatDisable("qc-none", &err)) << err;
