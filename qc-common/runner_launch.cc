@@ -115,6 +115,21 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
     if (r <= 0) {
       error_msg = "the VM runner did not answer within " +
                   std::to_string(kRunnerAnswerTimeoutMs / 1000) + " s (see " + log_path + ")";
+      // After shutdown the runner's "pid: N" can no longer be sent (and it
+      // then does not exec); one already queued is drained so that QEMU is
+      // not left running behind a reported failure.
+      shutdown(sock, SHUT_RDWR);
+      Received late;
+      while (recv(sock, nullptr, 0, MSG_PEEK | MSG_DONTWAIT) >= 0 &&
+             ReceiveMessage(sock, &late) == 0 && !late.eof) {
+        for (int fd : late.fds) {
+          close(fd);
+        }
+        std::string text(late.bytes.begin(), late.bytes.end());
+        if (text.rfind("pid: ", 0) == 0) {
+          *pid = static_cast<pid_t>(std::strtol(text.c_str() + 5, nullptr, 10));
+        }
+      }
       if (*pid > 0) {
         kill(*pid, SIGKILL);
       }
@@ -122,7 +137,13 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
       break;
     }
     Received msg;
-    if (ReceiveMessage(sock, &msg) != 0) {
+    int rrc = ReceiveMessage(sock, &msg);
+    if (rrc == -ECONNRESET) {
+      // The runner exited without reading our spec (e.g. exec failed); the
+      // kernel reports that once, and its queued error message follows.
+      continue;
+    }
+    if (rrc != 0) {
       eof = true;
       break;
     }

@@ -154,7 +154,13 @@ int Run() {
   }
   cargv.push_back(nullptr);
   std::string pid_msg = "pid: " + std::to_string(getpid());
-  (void)qc::SendMessage(kControlFd, pid_msg.data(), pid_msg.size());
+  // If the frontend gave up waiting (closed or shut down fd 3), starting a
+  // VM nobody tracks would be wrong: stop here.
+  rc = qc::SendMessage(kControlFd, pid_msg.data(), pid_msg.size());
+  if (rc != 0) {
+    Log("error: the frontend is gone (" + std::string(std::strerror(-rc)) + "); not starting QEMU");
+    return 1;
+  }
   execv(cargv[0], cargv.data());
   return Fail("cannot execute " + argv[0] + ": " + std::strerror(errno), 127);
 }
