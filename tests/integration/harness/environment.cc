@@ -86,8 +86,9 @@ const Install& GetInstall() {
 
 std::string ScratchDir(const User& u) {
   char tmpl[] = "/tmp/qcit-scratch-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr)
+  if (mkdtemp(tmpl) == nullptr) {
     throw std::runtime_error(std::string("mkdtemp: ") + strerror(errno));
+  }
   std::string dir = tmpl;
   if (chown(dir.c_str(), u.uid, u.gid) != 0 || chmod(dir.c_str(), 0755) != 0) {
     throw std::runtime_error("chown/chmod " + dir + ": " + strerror(errno));

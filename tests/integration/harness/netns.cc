@@ -28,7 +28,9 @@ CmdResult RunIp(const std::vector<std::string>& args) {
 
 std::string Describe(const std::vector<std::string>& args, const CmdResult& r) {
   std::string s = "ip";
-  for (const auto& a : args) s += " " + a;
+  for (const auto& a : args) {
+    s += " " + a;
+  }
   return s + " failed (exit " + std::to_string(r.exit_code) + "): " + r.err;
 }
 
@@ -39,12 +41,18 @@ Netns::Netns() {
   name_ = "qcit-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
   std::vector<std::string> add = {"netns", "add", name_};
   CmdResult r = RunIp(add);
-  if (r.exit_code != 0) throw std::runtime_error(Describe(add, r));
+  if (r.exit_code != 0) {
+    throw std::runtime_error(Describe(add, r));
+  }
   std::vector<std::string> lo = {"-n", name_, "link", "set", "lo", "up"};
   r = RunIp(lo);
-  if (r.exit_code != 0) throw std::runtime_error(Describe(lo, r));
+  if (r.exit_code != 0) {
+    throw std::runtime_error(Describe(lo, r));
+  }
   fd_ = open(("/run/netns/" + name_).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error("open /run/netns/" + name_ + ": " + strerror(errno));
+  if (fd_ < 0) {
+    throw std::runtime_error("open /run/netns/" + name_ + ": " + strerror(errno));
+  }
 }
 
 Netns::~Netns() {
@@ -57,10 +65,14 @@ Netns::~Netns() {
       any = true;
       kill(pid, SIGKILL);
     }
-    if (!any) break;
+    if (!any) {
+      break;
+    }
     usleep(100 * 1000);
   }
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0) {
+    close(fd_);
+  }
   RunIp({"netns", "del", name_});
 }
 

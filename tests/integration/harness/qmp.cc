@@ -29,17 +29,24 @@ class LineReader {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                       deadline_ - std::chrono::steady_clock::now())
                       .count();
-      if (left <= 0) throw std::runtime_error("QMP: timed out waiting for a reply");
+      if (left <= 0) {
+        throw std::runtime_error("QMP: timed out waiting for a reply");
+      }
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, static_cast<int>(left)) < 0 && errno != EINTR) {
         throw std::runtime_error(std::string("QMP: poll: ") + strerror(errno));
       }
-      if ((p.revents & POLLIN) == 0 && p.revents != 0)
+      if ((p.revents & POLLIN) == 0 && p.revents != 0) {
         throw std::runtime_error("QMP: connection closed");
-      if ((p.revents & POLLIN) == 0) continue;
+      }
+      if ((p.revents & POLLIN) == 0) {
+        continue;
+      }
       char chunk[4096];
       ssize_t n = read(fd_, chunk, sizeof chunk);
-      if (n <= 0) throw std::runtime_error("QMP: connection closed");
+      if (n <= 0) {
+        throw std::runtime_error("QMP: connection closed");
+      }
       buf_.append(chunk, static_cast<size_t>(n));
     }
   }
@@ -64,8 +71,12 @@ void SendAll(int fd, const std::string& s) {
   size_t off = 0;
   while (off < s.size()) {
     ssize_t n = send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error(std::string("QMP: send: ") + strerror(errno));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw std::runtime_error(std::string("QMP: send: ") + strerror(errno));
+    }
     off += static_cast<size_t>(n);
   }
 }
@@ -76,11 +87,14 @@ std::string QmpExecute(const std::string& socket_path, const std::string& comman
                        int timeout_ms) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof addr.sun_path)
+  if (socket_path.size() >= sizeof addr.sun_path) {
     throw std::runtime_error("QMP: socket path too long");
+  }
   std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("QMP: socket: ") + strerror(errno));
+  if (fd < 0) {
+    throw std::runtime_error(std::string("QMP: socket: ") + strerror(errno));
+  }
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     std::string why = strerror(errno);
     close(fd);

@@ -30,29 +30,43 @@ int WaitPid(pid_t pid, int timeout_ms) {
     // Not our child or already reaped; waitpid below reports it.
     timed_out = false;
   }
-  if (timed_out) kill(pid, SIGKILL);
+  if (timed_out) {
+    kill(pid, SIGKILL);
+  }
   int status = 0;
   pid_t r;
   while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
   }
-  if (timed_out) return INT_MIN;
-  if (r < 0) return INT_MIN;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (timed_out) {
+    return INT_MIN;
+  }
+  if (r < 0) {
+    return INT_MIN;
+  }
+  if (WIFEXITED(status)) {
+    return WEXITSTATUS(status);
+  }
   return -WTERMSIG(status);
 }
 
 bool WaitFor(const std::function<bool()>& cond, int timeout_ms, int poll_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
-    if (cond()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (cond()) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
   }
 }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
+  if (!in) {
+    return "";
+  }
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
