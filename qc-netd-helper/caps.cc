@@ -25,11 +25,17 @@ const cap_value_t kNetBoth[] = {CAP_NET_ADMIN, CAP_NET_BIND_SERVICE};
 }  // namespace
 
 bool KeepLoopCaps(std::string* err) {
-  return cap_reset_ambient() == 0 && SetCaps(kNetAdmin, 1, true, false, err);
+  if (cap_reset_ambient() != 0) {
+    *err = "cannot clear ambient capabilities";
+    return false;
+  }
+  return SetCaps(kNetAdmin, 1, true, false, err);
 }
 
 bool KeepLauncherCaps(std::string* err) {
-  return cap_reset_ambient() == 0 && SetCaps(kNetBoth, 2, false, false, err);
+  // Effective too: reading /proc/<dnsmasq>/exe is a ptrace-read check that
+  // compares the target's permitted set with the caller's *effective* set.
+  return cap_reset_ambient() == 0 && SetCaps(kNetBoth, 2, true, false, err);
 }
 
 bool GiveAmbientNetCaps(std::string* err) {

@@ -15,7 +15,8 @@ TEST(HelperBridge, CreateIsIdempotentOwnedAndUp) {
   ASSERT_EQ(r.status(), netd::OK) << r.message();
   EXPECT_FALSE(r.already_existed());
   CmdResult link = ns.Run("ip -d link show qc-br1");
-  EXPECT_NE(link.out.find("alias qemu-compose:uid=" + std::to_string(UserA().uid)), std::string::npos)
+  EXPECT_NE(link.out.find("alias qemu-compose:uid=" + std::to_string(UserA().uid)),
+            std::string::npos)
       << link.out;
   EXPECT_NE(link.out.find("bridge"), std::string::npos);
   EXPECT_NE(link.out.find(",UP"), std::string::npos) << link.out;
@@ -96,15 +97,22 @@ TEST(HelperBridge, ForeignAndLookAlikeBridgesCannotBeTouched) {
   Netns ns;
   std::string uid = std::to_string(UserA().uid);
   // Made by another tool, or by root with aliases that merely resemble ours.
-  ASSERT_EQ(ns.Run("ip link add qc-foreign type bridge && "
-                   "ip link add qc-look1 type bridge && ip link set qc-look1 alias 'qemu-compose:uid=" +
-                   uid + "0' && ip link add qc-look2 type bridge && ip link set qc-look2 alias "
-                   "'qemu-compose:uid=" + uid + " ' && ip link add qc-look3 type bridge && "
-                   "ip link set qc-look3 alias 'qemu-compose:uid=0" + uid + "' && "
-                   "ip link add qc-dummy type dummy && ip link set qc-dummy alias "
-                   "'qemu-compose:uid=" + uid + "'")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      ns.Run("ip link add qc-foreign type bridge && "
+             "ip link add qc-look1 type bridge && ip link set qc-look1 alias 'qemu-compose:uid=" +
+             uid +
+             "0' && ip link add qc-look2 type bridge && ip link set qc-look2 alias "
+             "'qemu-compose:uid=" +
+             uid +
+             " ' && ip link add qc-look3 type bridge && "
+             "ip link set qc-look3 alias 'qemu-compose:uid=0" +
+             uid +
+             "' && "
+             "ip link add qc-dummy type veth peer name qc-peer && ip link set qc-dummy alias "
+             "'qemu-compose:uid=" +
+             uid + "'")
+          .exit_code,
+      0);
   std::string before = NetDump(ns);
   HelperClient a;
   StartHello(&a, ns, UserA());

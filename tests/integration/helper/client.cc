@@ -7,7 +7,9 @@
 
 namespace qc::itest {
 
-HelperClient::~HelperClient() { Finish(); }
+HelperClient::~HelperClient() {
+  Finish();
+}
 
 void HelperClient::Start(const Netns& ns, const User& u, const std::string& helper,
                          const std::string& stderr_path) {
@@ -74,7 +76,8 @@ qc::netd::Request AddAddressReq(const std::string& bridge, const std::string& ci
   r.mutable_add_address()->set_cidr(cidr);
   return r;
 }
-qc::netd::Request CreateTapReq(const std::string& name, const std::string& bridge, unsigned queues) {
+qc::netd::Request CreateTapReq(const std::string& name, const std::string& bridge,
+                               unsigned queues) {
   qc::netd::Request r;
   r.mutable_create_tap()->set_name(name);
   r.mutable_create_tap()->set_bridge(bridge);

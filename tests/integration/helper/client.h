@@ -48,7 +48,8 @@ class HelperClient {
 qc::netd::Request CreateBridgeReq(const std::string& name);
 qc::netd::Request DeleteBridgeReq(const std::string& name);
 qc::netd::Request AddAddressReq(const std::string& bridge, const std::string& cidr);
-qc::netd::Request CreateTapReq(const std::string& name, const std::string& bridge, unsigned queues = 1);
+qc::netd::Request CreateTapReq(const std::string& name, const std::string& bridge,
+                               unsigned queues = 1);
 qc::netd::Request DeleteTapReq(const std::string& name);
 qc::netd::Request EnableNatReq(const std::string& bridge);
 qc::netd::Request DisableNatReq(const std::string& bridge);

@@ -6,7 +6,9 @@ namespace qc::itest {
 
 std::string NetDump(const Netns& ns) {
   CmdResult r = ns.Run(
-      "ip -d link | sed -E 's/[a-z_]+_timer +[0-9.]+//g'; ip addr; ip route; nft list ruleset");
+      "ip -d link | sed -E 's/[a-z_]+_timer +[0-9.]+//g'; ip addr | sed 's/ tentative//'; ip "
+      "route; "
+      "nft list ruleset");
   return r.out + r.err;
 }
 

@@ -55,7 +55,7 @@ TEST(HelperDhcp, DnsmasqRunsAsCallerWithTwoCapsAndAnswersDhcp) {
   ASSERT_TRUE(a.Call(StartDhcpReq("qc-dhcp", state, "demo.test --dhcp-script=/bin/sh"), &r));
   EXPECT_EQ(r.status(), netd::INVALID_ARGUMENT) << r.message();
   ASSERT_TRUE(a.Call(StartDhcpReq("qc-dhcp", state, "demo.test"), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_EQ(r.status(), netd::OK) << r.message() << "\n" << ReadFile(state + "/dnsmasq.log");
   int pid = r.dhcp().pid();
   ASSERT_GT(pid, 0);
   std::string uid_line = StatusField(pid, "Uid");
@@ -70,11 +70,13 @@ TEST(HelperDhcp, DnsmasqRunsAsCallerWithTwoCapsAndAnswersDhcp) {
 
   // A real DHCP client on a veth whose other end is a bridge port.
   ASSERT_EQ(ns.Run("ip link add veth-br type veth peer name veth-cl && ip link set veth-br master "
-                   "qc-dhcp up && ip link set veth-cl netns " + client.name())
+                   "qc-dhcp up && ip link set veth-cl netns " +
+                   client.name())
                 .exit_code,
             0);
   CmdResult dhcp = client.RunWithTimeout(
-      nullptr, "ip link set veth-cl up && busybox udhcpc -i veth-cl -f -q -n -t 10 -T 1 -s /bin/true",
+      nullptr,
+      "ip link set veth-cl up && busybox udhcpc -i veth-cl -f -q -n -t 10 -T 1 -s /bin/true",
       60000);
   EXPECT_EQ(dhcp.exit_code, 0) << dhcp.out << dhcp.err;
   EXPECT_NE((dhcp.out + dhcp.err).find("lease of 172.16.60."), std::string::npos)
@@ -82,8 +84,8 @@ TEST(HelperDhcp, DnsmasqRunsAsCallerWithTwoCapsAndAnswersDhcp) {
 
   ASSERT_TRUE(a.Call(DeleteBridgeReq("qc-dhcp"), &r));  // also stops its dnsmasq
   EXPECT_EQ(r.status(), netd::OK) << r.message();
-  EXPECT_TRUE(WaitFor([&] { return ReadFile("/proc/" + std::to_string(pid) + "/status").empty(); },
-                      10000));
+  EXPECT_TRUE(
+      WaitFor([&] { return ReadFile("/proc/" + std::to_string(pid) + "/status").empty(); }, 10000));
 }
 
 }  // namespace

@@ -69,7 +69,11 @@ TEST(HelperStartup, GarbageOversizedAndUnknownRequestsGetErrorReplies) {
   // (An empty datagram is end-of-file on SOCK_SEQPACKET; the helper then exits.)
   ASSERT_TRUE(c.CallRaw(std::string("\xa2\x06\x00", 3), &r));  // field 100: unknown op
   EXPECT_EQ(r.status(), netd::PROTOCOL_ERROR);
-  ASSERT_TRUE(c.CallRaw(std::string(kMaxMessageBytes + 100, 'x'), &r));
+  std::string big(kMaxMessageBytes + 100, 'x');  // SendMessage refuses this; send it raw
+  ASSERT_EQ(send(c.sock(), big.data(), big.size(), 0), static_cast<ssize_t>(big.size()));
+  Received big_reply;
+  ASSERT_EQ(ReceiveMessage(c.sock(), &big_reply), 0);
+  ASSERT_TRUE(r.ParseFromArray(big_reply.bytes.data(), static_cast<int>(big_reply.bytes.size())));
   EXPECT_EQ(r.status(), netd::PROTOCOL_ERROR);
   EXPECT_NE(r.message().find("larger"), std::string::npos) << r.message();
   // fds sent to the helper are dropped, not kept

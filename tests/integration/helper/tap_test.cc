@@ -59,7 +59,8 @@ TEST(HelperTap, FdCarriesFramesOntoTheBridgeAndTapDiesWithIt) {
   ASSERT_EQ(fds.size(), 1U);
   CmdResult link = ns.Run("ip -d link show tap-vm1");
   EXPECT_NE(link.out.find("master qc-tapbr"), std::string::npos) << link.out;
-  EXPECT_NE(link.out.find("alias qemu-compose:uid=" + std::to_string(UserA().uid)), std::string::npos);
+  EXPECT_NE(link.out.find("alias qemu-compose:uid=" + std::to_string(UserA().uid)),
+            std::string::npos);
   EXPECT_EQ(ns.Run("cat /sys/class/net/tap-vm1/owner").out, std::to_string(UserA().uid) + "\n");
   EXPECT_EQ(ns.Run("cat /sys/class/net/tap-vm1/tun_flags").out, "0x5002\n");  // TAP|NO_PI|VNET_HDR
 
@@ -109,9 +110,9 @@ TEST(HelperTap, MultiQueueTapGetsOneFdPerQueue) {
 
 TEST(HelperTap, RefusesBadNamesForeignTapsAndOtherUsersTaps) {
   Netns ns;
-  ASSERT_EQ(ns.Run("ip tuntap add dev tap-root mode tap && ip link add qc-rootbr type bridge")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      ns.Run("ip tuntap add dev tap-root mode tap && ip link add qc-rootbr type bridge").exit_code,
+      0);
   HelperClient a;
   HelperClient b;
   StartHello(&a, ns, UserA());

@@ -7,7 +7,7 @@ namespace {
 
 TEST(HelperNames, BridgeNames) {
   EXPECT_TRUE(IsValidBridgeName("qc-a"));
-  EXPECT_TRUE(IsValidBridgeName("qc-0123-abcdefg"));  // 15 chars, the kernel's limit
+  EXPECT_TRUE(IsValidBridgeName("qc-0123-abcdefg"));    // 15 chars, the kernel's limit
   EXPECT_FALSE(IsValidBridgeName("qc-0123-abcdefgh"));  // 16: refused, never truncated
   EXPECT_FALSE(IsValidBridgeName("qc-"));
   EXPECT_FALSE(IsValidBridgeName(""));

@@ -25,7 +25,7 @@ TEST(HelperOwnership, ExactUidOnlyNeverPrefix) {
   EXPECT_FALSE(AliasOwnedBy(" qemu-compose:uid=10", 10));
   EXPECT_FALSE(AliasOwnedBy("qemu-compose:uid=", 0));
   EXPECT_FALSE(AliasOwnedBy("", 0));
-  EXPECT_FALSE(AliasOwnedBy("qemu-compose:uid=4294967306", 10));  // wraps to 10 in 32 bits
+  EXPECT_FALSE(AliasOwnedBy("qemu-compose:uid=4294967306", 10));           // wraps to 10 in 32 bits
   EXPECT_FALSE(AliasOwnedBy("qemu-compose:uid=4294967295", 4294967295U));  // (uid_t)-1
 }
 

@@ -25,16 +25,17 @@ TEST(HelperPolicy, DefaultsAreSafe) {
 TEST(HelperPolicy, ParsesEveryKey) {
   Policy p;
   std::string err;
-  ASSERT_TRUE(ParsePolicy("# site policy\n"
-                          "allow_users = alice, 1001\n"
-                          "allow_groups = netdev\n"
-                          "pool = 10.200.0.0/16   # lab\n"
-                          "pool = 192.168.100.0/22\n"
-                          "max_bridges = 2\n"
-                          "max_taps = 5\n"
-                          "max_dnsmasq = 1\n"
-                          "max_taps[bob] = 50\n",
-                          &p, &err))
+  ASSERT_TRUE(
+      ParsePolicy("# site policy\n"
+                  "allow_users = alice, 1001\n"
+                  "allow_groups = netdev\n"
+                  "pool = 10.200.0.0/16   # lab\n"
+                  "pool = 192.168.100.0/22\n"
+                  "max_bridges = 2\n"
+                  "max_taps = 5\n"
+                  "max_dnsmasq = 1\n"
+                  "max_taps[bob] = 50\n",
+                  &p, &err))
       << err;
   ASSERT_EQ(p.pools.size(), 2U);
   EXPECT_EQ(FormatCidr(p.pools[1]), "192.168.100.0/22");
@@ -54,16 +55,15 @@ TEST(HelperPolicy, BadLinesNameTheProblem) {
     const char* text;
     const char* says;
   };
-  for (const Case& c : {Case{"max_bridges = lots\n", "line 1: max_bridges needs a number"},
-                        Case{"\nfoo = 1\n", "line 2: unknown key 'foo'"},
-                        Case{"pool = 172.16.0.1/12\n", "host bits"},
-                        Case{"pool = 172.16.0.0\n", "pool:"},
-                        Case{"allow_users = a b\n", "allow_users needs"},
-                        Case{"allow_users = a,,b\n", "allow_users needs"},
-                        Case{"just words\n", "expected 'key = value'"},
-                        Case{"pool[bob] = 10.0.0.0/8\n", "only max_* keys"},
-                        Case{"max_taps[ = 3\n", "key[user]"},
-                        Case{"max_taps = -1\n", "needs a number"}}) {
+  for (const Case& c :
+       {Case{"max_bridges = lots\n", "line 1: max_bridges needs a number"},
+        Case{"\nfoo = 1\n", "line 2: unknown key 'foo'"},
+        Case{"pool = 172.16.0.1/12\n", "host bits"}, Case{"pool = 172.16.0.0\n", "pool:"},
+        Case{"allow_users = a b\n", "allow_users needs"},
+        Case{"allow_users = a,,b\n", "allow_users needs"},
+        Case{"just words\n", "expected 'key = value'"},
+        Case{"pool[bob] = 10.0.0.0/8\n", "only max_* keys"}, Case{"max_taps[ = 3\n", "key[user]"},
+        Case{"max_taps = -1\n", "needs a number"}}) {
     Policy p;
     std::string err;
     EXPECT_FALSE(ParsePolicy(c.text, &p, &err)) << c.text;
@@ -86,7 +86,8 @@ TEST(HelperPolicy, FileMustBeRootOwnedAndNotWritableByOthers) {
     EXPECT_EQ(p.quotas.max_bridges, 3U);
     ASSERT_EQ(chmod(path.c_str(), 0664), 0);
     EXPECT_FALSE(LoadPolicyFile(path, &p, &err));
-    EXPECT_NE(err.find("must be owned by root and not group- or world-writable"), std::string::npos);
+    EXPECT_NE(err.find("must be owned by root and not group- or world-writable"),
+              std::string::npos);
     ASSERT_EQ(chmod(path.c_str(), 0646), 0);
     EXPECT_FALSE(LoadPolicyFile(path, &p, &err));
     ASSERT_EQ(chmod(path.c_str(), 0644), 0);
