@@ -169,7 +169,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
       a.has_state = true;  // corrupt: recreate
     }
     a.config_hash = st.config_hash;
-    a.running = IsQemuAlive(ReadPidFile(ctx.layout.PidFile(vm)));
+    a.running = IsQemuAlive(VmPid(ctx, vm, st));
     vm_actual[vm] = a;
   }
   planner::UpPlan plan = PlanUp(vms, hashes, vm_actual, nets, net_actual);

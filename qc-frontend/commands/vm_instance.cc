@@ -218,12 +218,19 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     *error = "vm '" + name + "': " + *error + " (see " + L.RunnerLog(name) + ")";
     return false;
   }
+  // Remember the pid: QEMU writes qemu.pid a moment later.
+  st.pid = *pid;
+  if (!state::SaveVm(L.VmJson(name), st, error)) return false;
   *out = st;
   return true;
 }
 
 StopResult StopVmInstance(const Context& ctx, const std::string& vm, int grace_s, bool force) {
-  pid_t pid = ReadPidFile(ctx.layout.PidFile(vm));
+  state::VmState st;
+  bool exists = false;
+  std::string err;
+  state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, &err);
+  pid_t pid = VmPid(ctx, vm, st);
   if (!IsQemuAlive(pid)) return StopResult{StopStep::kNotRunning, ""};
   if (grace_s < 0)
     grace_s = static_cast<int>(

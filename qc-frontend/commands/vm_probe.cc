@@ -52,6 +52,11 @@ pid_t ReadPidFile(const std::string& path) {
   return static_cast<pid_t>(v);
 }
 
+pid_t VmPid(const Context& ctx, const std::string& vm, const state::VmState& st) {
+  pid_t pid = ReadPidFile(ctx.layout.PidFile(vm));
+  return pid > 0 ? pid : static_cast<pid_t>(st.pid);
+}
+
 bool IsQemuAlive(pid_t pid) {
   if (pid <= 0) return false;
   std::string stat = ReadSmallFile("/proc/" + std::to_string(pid) + "/stat");

@@ -9,10 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "commands/context.h"
+#include "state/state_files.h"
+
 namespace qc::commands {
 
 // pid from QEMU's -pidfile, 0 if missing or malformed.
 pid_t ReadPidFile(const std::string& path);
+// qemu.pid, or the pid recorded in vm.json at launch if QEMU has not
+// written its pid file yet.
+pid_t VmPid(const Context& ctx, const std::string& vm, const state::VmState& st);
 // The pid exists, is not a zombie and is a QEMU (guards against pid reuse).
 bool IsQemuAlive(pid_t pid);
 // QMP RunState ("running", "paused", ...) or "" if QMP does not answer.

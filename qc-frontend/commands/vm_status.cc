@@ -50,7 +50,7 @@ VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::Network
     }
     break;
   }
-  s.pid = ReadPidFile(ctx.layout.PidFile(vm));
+  s.pid = VmPid(ctx, vm, s.st);
   if (!IsQemuAlive(s.pid)) {
     s.status = "stopped";
     s.pid = 0;

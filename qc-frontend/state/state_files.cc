@@ -83,11 +83,8 @@ std::string SerializeVm(const VmState& vm) {
                     {"tap", n.tap},
                     {"bridge", n.bridge}});
   }
-  json j = {{"name", vm.name},
-            {"config_hash", vm.config_hash},
-            {"nics", nics},
-            {"port", vm.port},
-            {"created", vm.created}};
+  json j = {{"name", vm.name}, {"config_hash", vm.config_hash}, {"nics", nics}, {"port", vm.port},
+            {"pid", vm.pid},   {"created", vm.created}};
   return j.dump(2) + "\n";
 }
 
@@ -98,6 +95,7 @@ bool ParseVm(const std::string& text, VmState* out, std::string* error) {
     vm.name = j.value("name", "");
     vm.config_hash = j.value("config_hash", "");
     vm.port = j.value("port", 0);
+    vm.pid = j.value("pid", 0);
     vm.created = j.value("created", "");
     for (const auto& n : j.value("nics", json::array())) {
       vm.nics.push_back(NicState{n.value("network", ""), n.value("mac", ""), n.value("ip", ""),

@@ -38,6 +38,7 @@ struct VmState {
   std::string config_hash;
   std::vector<NicState> nics;
   int port = 0;         // user-mode SSH forward on 127.0.0.1, 0 if none
+  int pid = 0;          // QEMU pid at launch; qemu.pid may not be written yet
   std::string created;  // ISO 8601 UTC
   bool operator==(const VmState&) const = default;
 };

@@ -59,6 +59,7 @@ TEST_F(StateFilesTest, VmAndPortsRoundTrip) {
              "abc123",
              {{"backend", "52:54:00:00:00:01", "172.16.0.10", "tap-x", "qc-y"}},
              2222,
+             4321,
              "2026-01-01T00:00:00Z"};
   std::string err;
   ASSERT_TRUE(SaveVm(dir_ + "/vm.json", vm, &err)) << err;
