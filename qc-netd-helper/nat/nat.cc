@@ -58,6 +58,7 @@ struct Snapshot {
   uint32_t genid = 0;
   std::string tag;
   std::vector<nft::RulePtr> rules;  // the bridge's rules, in chain order
+  size_t all_rules = 0;             // in the whole table, anyone's
   bool overflow = false;
 };
 
@@ -77,6 +78,7 @@ int OnRule(const nlmsghdr* nlh, void* data) {
   if (!r || nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) {
     return MNL_CB_ERROR;
   }
+  ++s->all_rules;
   uint32_t len = 0;
   const void* ud = nftnl_rule_get_data(r.get(), NFTNL_RULE_USERDATA, &len);
   if (ud != nullptr && len == s->tag.size() && std::memcmp(ud, s->tag.data(), len) == 0) {
@@ -133,9 +135,10 @@ bool InPlace(const Snapshot& s, const std::vector<nft::BridgeRule>& add) {
   return true;
 }
 
-// One transaction: delete s.rules, then (if any) create table and chains and add
-// `add`. Only the last message asks for an ack: the kernel reports any error
-// before it, so the first reply decides. errno is ERESTART on a generation race.
+// One transaction: delete s.rules (or the whole table when they are all it
+// holds and nothing is added), then create table and chains and add `add`.
+// Only the last message asks for an ack: the kernel reports any error before
+// it, so the first reply decides. errno is ERESTART on a generation race.
 bool Commit(mnl_socket* nl, const Snapshot& s, const std::vector<nft::BridgeRule>& add) {
   const nft::TablePtr table = nft::BuildTable();
   const nft::ChainPtr chains[] = {nft::BuildChain(true), nft::BuildChain(false)};
@@ -159,9 +162,14 @@ bool Commit(mnl_socket* nl, const Snapshot& s, const std::vector<nft::BridgeRule
 
   mnl_attr_put_u32(nftnl_batch_begin(cur(), ++seq), NFNL_BATCH_GENID, htonl(s.genid));
   next();
-  for (const nft::RulePtr& r : s.rules) {  // a dumped rule carries table, chain and handle
-    nftnl_rule_nlmsg_build_payload(hdr(NFT_MSG_DELRULE, 0), r.get());
+  if (add.empty() && s.all_rules == s.rules.size()) {  // the last bridge leaves no trace
+    nftnl_table_nlmsg_build_payload(hdr(NFT_MSG_DELTABLE, 0), table.get());
     next();
+  } else {
+    for (const nft::RulePtr& r : s.rules) {  // a dumped rule carries table, chain and handle
+      nftnl_rule_nlmsg_build_payload(hdr(NFT_MSG_DELRULE, 0), r.get());
+      next();
+    }
   }
   if (!add.empty()) {  // NLM_F_CREATE without EXCL: existing ones are kept
     nftnl_table_nlmsg_build_payload(hdr(NFT_MSG_NEWTABLE, NLM_F_CREATE), table.get());
