@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <climits>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -14,6 +15,13 @@ namespace {
 
 constexpr int kUpTimeoutMs = 400 * 1000;  // TCG boot on a busy 2-core machine
 constexpr int kCmdTimeoutMs = 120 * 1000;
+
+// pid exists and is not a zombie.
+bool Alive(int pid) {
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  auto rp = stat.rfind(')');
+  return pid > 0 && rp != std::string::npos && rp + 2 < stat.size() && stat[rp + 2] != 'Z';
+}
 
 std::string ComposeFile() {
   const Install& in = GetInstall();
@@ -74,7 +82,8 @@ TEST_F(FrontendLifecycle, UpWaitPsDownThenSecondUpIsANoOp) {
   const auto& backend = nets.at("backend");
   ASSERT_EQ(backend.at("reservations").size(), 1U);
   const std::string reserved = backend.at("reservations")[0].at("ip");
-  const std::string bridge = backend.at("bridge");
+  const int dnsmasq_pid = backend.at("dnsmasq_pid");
+  EXPECT_TRUE(Alive(dnsmasq_pid));
   EXPECT_EQ(backend.at("subnet"), "172.16.0.0/24");  // nothing else in this netns
   auto leases = MarkerLines(ReadFile(dir_ + "/.qemu-compose/web/serial.log"), "QC-LEASE");
   ASSERT_FALSE(leases.empty()) << Diagnostics();
@@ -107,11 +116,21 @@ TEST_F(FrontendLifecycle, UpWaitPsDownThenSecondUpIsANoOp) {
   CmdResult links = ns_.Run("ip -o link show");
   EXPECT_EQ(links.out.find("qc-"), std::string::npos) << links.out;
   EXPECT_EQ(links.out.find("tap-"), std::string::npos) << links.out;
-  CmdResult procs = ns_.Run("ps -u " + UserA().name + " -o comm= || true");
-  EXPECT_EQ(procs.out.find("dnsmasq"), std::string::npos) << procs.out;
-  EXPECT_EQ(procs.out.find("qemu"), std::string::npos) << procs.out;
+  // The user is shared with other tests: look for this project's processes only.
+  EXPECT_FALSE(Alive(pid)) << "QEMU " << pid << " survived down";
+  EXPECT_FALSE(Alive(dnsmasq_pid)) << "dnsmasq " << dnsmasq_pid << " survived down";
+  std::string users;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos || !Alive(std::stoi(name)))
+      continue;
+    if (ReadFile(e.path().string() + "/cmdline").find(dir_ + "/.qemu-compose") !=
+        std::string::npos) {
+      users += " " + name;
+    }
+  }
+  EXPECT_EQ(users, "") << "processes still using the project's state";
   EXPECT_EQ(nlohmann::json::parse(ReadFile(dir_ + "/.qemu-compose/networks.json")).size(), 0U);
-  (void)bridge;
 }
 
 TEST_F(FrontendLifecycle, UsageAndComposeErrorsHaveTheirExitCodes) {
