@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 namespace qc {
 namespace {
@@ -228,7 +229,15 @@ bool QmpClient::Execute(const std::string& command, std::string* reply_line, std
     if (const YAML::Node& e = reply["error"]; e && e.IsMap()) {
       std::string cls = e["class"] && e["class"].IsScalar() ? e["class"].Scalar() : "Error";
       std::string desc = e["desc"] && e["desc"].IsScalar() ? e["desc"].Scalar() : "";
-      *err = "QMP " + command + " failed: " + cls + (desc.empty() ? "" : ": " + desc);
+      std::string msg = "QMP ";
+      msg += command;
+      msg += " failed: ";
+      msg += cls;
+      if (!desc.empty()) {
+        msg += ": ";
+        msg += desc;
+      }
+      *err = std::move(msg);
       return false;
     }
     *err = "unexpected QMP message: " + line.substr(0, 200);

@@ -104,8 +104,7 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
 
   long long deadline = NowMs() + kRunnerAnswerTimeoutMs;
   std::string error_msg;
-  bool eof = false;
-  while (!eof) {
+  for (;;) {
     long long left = deadline - NowMs();
     pollfd p{sock, POLLIN, 0};
     int r = left > 0 ? poll(&p, 1, static_cast<int>(left)) : 0;
@@ -144,14 +143,12 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
       continue;
     }
     if (rrc != 0) {
-      eof = true;
-      break;
+      break;  // the runner is gone; what it said has been read
     }
     for (int fd : msg.fds) {
       close(fd);  // the runner never sends fds; do not leak any
     }
     if (msg.eof) {
-      eof = true;
       break;
     }
     std::string text(msg.bytes.begin(), msg.bytes.end());

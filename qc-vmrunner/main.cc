@@ -38,8 +38,8 @@ void Log(const std::string& line) {
   if (!g_vm_name.empty()) {
     prefix += "[" + g_vm_name + "]";
   }
-  std::fprintf(stderr, "%s: %s\n", prefix.c_str(), line.c_str());
-  std::fflush(stderr);
+  (void)std::fprintf(stderr, "%s: %s\n", prefix.c_str(), line.c_str());
+  (void)std::fflush(stderr);
 }
 
 // Reports the error to the log and the frontend; returns the exit code.
@@ -67,9 +67,9 @@ std::string QuoteArgv(const std::vector<std::string>& argv) {
 
 int Run() {
   if (!qc::IsSeqpacketSocket(kControlFd)) {
-    std::fprintf(stderr,
-                 "qc-vmrunner: fd 3 is not an AF_UNIX SOCK_SEQPACKET socket; this program is "
-                 "started by qemu-compose, not by hand\n");
+    (void)std::fprintf(stderr,
+                       "qc-vmrunner: fd 3 is not an AF_UNIX SOCK_SEQPACKET socket; this program is "
+                       "started by qemu-compose, not by hand\n");
     return 2;
   }
   pollfd p{kControlFd, POLLIN, 0};

@@ -59,7 +59,7 @@ std::string EscapeOptionValue(const std::string& value) {
 }
 
 std::vector<std::string> BuildQemuArgv(const qc::vm::VmSpec& spec, const QemuHostFacts& facts) {
-  const std::string dir = spec.instance_dir();
+  const std::string& dir = spec.instance_dir();
   const std::string edir = EscapeOptionValue(dir);
   const std::string machine = spec.machine().empty() ? "q35" : spec.machine();
   std::vector<std::string> argv = {

@@ -1,5 +1,7 @@
 #include "spec_validate.h"
 
+#include "str_cat.h"
+
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -97,12 +99,12 @@ bool CheckNic(const qc::vm::Nic& nic, const std::string& what, std::size_t fd_co
       }
       if (fwd.host_port() < 1 || fwd.host_port() > 65535 || fwd.guest_port() < 1 ||
           fwd.guest_port() > 65535) {
-        return Fail(err, what + ": port forward " + std::to_string(fwd.host_port()) + "->" +
-                             std::to_string(fwd.guest_port()) + " is out of range 1..65535");
+        return Fail(err, StrCat(what, ": port forward ", std::to_string(fwd.host_port()), "->",
+                                std::to_string(fwd.guest_port()), " is out of range 1..65535"));
       }
       if (!host_ports.emplace(proto, fwd.host_port()).second) {
-        return Fail(err, what + ": host port " + std::to_string(fwd.host_port()) + "/" + proto +
-                             " is forwarded twice");
+        return Fail(err, StrCat(what, ": host port ", std::to_string(fwd.host_port()), "/", proto,
+                                " is forwarded twice"));
       }
     }
     return true;
@@ -244,7 +246,7 @@ bool ValidateSpecFields(const qc::vm::VmSpec& spec, std::size_t fd_count, std::s
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (!macs.insert(mac).second) {
-      return Fail(err, what + ": mac " + mac + " is used by another NIC");
+      return Fail(err, StrCat(what, ": mac ", mac, " is used by another NIC"));
     }
   }
   if (used_fds.size() != fd_count) {

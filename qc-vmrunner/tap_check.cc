@@ -1,5 +1,7 @@
 #include "tap_check.h"
 
+#include "str_cat.h"
+
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <netlink/netlink.h>
@@ -67,24 +69,24 @@ bool CheckTapFds(const qc::vm::VmSpec& spec, const std::vector<int>& fds, std::s
     for (unsigned idx : nic.tap_fd_index()) {
       ifreq ifr{};
       if (ioctl(fds.at(idx), TUNGETIFF, &ifr) != 0) {
-        *err = what + ": fd for tap_fd_index " + std::to_string(idx) +
-               " is not a TAP device (TUNGETIFF: " + std::strerror(errno) + ")";
+        *err = StrCat(what, ": fd for tap_fd_index ", std::to_string(idx),
+                      " is not a TAP device (TUNGETIFF: ", std::strerror(errno), ")");
         return false;
       }
       std::string name(ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ));
       if ((ifr.ifr_flags & IFF_TAP) == 0) {
-        *err = what + ": fd for tap_fd_index " + std::to_string(idx) + " is a TUN, not a TAP (" +
-               name + ")";
+        *err = StrCat(what, ": fd for tap_fd_index ", std::to_string(idx), " is a TUN, not a TAP (",
+                      name, ")");
         return false;
       }
       if (name != nic.tap_name()) {
-        *err = what + ": fd for tap_fd_index " + std::to_string(idx) + " is TAP " + name +
-               ", but the spec names " + nic.tap_name();
+        *err = StrCat(what, ": fd for tap_fd_index ", std::to_string(idx), " is TAP ", name,
+                      ", but the spec names ", nic.tap_name());
         return false;
       }
       if (nic.tap_fd_index_size() > 1 && (ifr.ifr_flags & IFF_MULTI_QUEUE) == 0) {
-        *err = what + ": " + std::to_string(nic.tap_fd_index_size()) + " fds given but TAP " +
-               name + " is not multiqueue";
+        *err = StrCat(what, ": ", std::to_string(nic.tap_fd_index_size()), " fds given but TAP ",
+                      name, " is not multiqueue");
         return false;
       }
     }
