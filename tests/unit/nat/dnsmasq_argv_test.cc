@@ -177,3 +177,41 @@ TEST(DnsmasqArgv, RejectsRelativeDnsmasqPath) {
 
 }  // namespace
 }  // namespace qc::netd
+
+namespace qc::netd {
+namespace {
+
+// Every byte value, in every caller-supplied string: accepted exactly when it is
+// in that field's charset, and an accepted argv never has a word that is not a
+// single --option=value (so no caller byte can start a new option).
+TEST(DnsmasqArgv, EveryByteIsAcceptedOnlyFromItsCharset) {
+  const std::string path_chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-";
+  const std::string name_chars = "abcdefghijklmnopqrstuvwxyz0123456789-";
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    DnsmasqParams dir = Good();
+    dir.state_dir = std::string("/a") + c + "b";
+    DnsmasqParams dom = Good();
+    dom.domain = std::string("a") + c + "b";
+    DnsmasqParams br = Good();
+    br.bridge = std::string("qc-a") + c + "b";
+    EXPECT_EQ(Error(dir) == "OK", path_chars.find(c) != std::string::npos) << b;
+    EXPECT_EQ(Error(dom) == "OK", name_chars.find(c) != std::string::npos || c == '.') << b;
+    EXPECT_EQ(Error(br) == "OK", name_chars.find(c) != std::string::npos) << b;
+    for (const DnsmasqParams& p : {dir, dom, br}) {
+      std::vector<std::string> argv;
+      std::string err;
+      if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) {
+        ASSERT_EQ(argv.size(), 23U);
+        for (size_t i = 1; i < argv.size(); ++i) {
+          EXPECT_EQ(argv[i].rfind("--", 0), 0U) << argv[i];
+          EXPECT_EQ(argv[i].find_first_of(std::string("\n\r\0 ", 4)), std::string::npos);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace qc::netd
