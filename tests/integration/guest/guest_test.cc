@@ -2,6 +2,8 @@
 // TCG started by an unprivileged user inside a private network namespace.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -14,9 +16,11 @@ constexpr int kBootTimeoutMs = 180 * 1000;  // TCG on a loaded 2-core machine
 constexpr int kExitTimeoutMs = 60 * 1000;
 constexpr char kMac[] = "52:54:00:1c:2d:3e";
 
-// QEMU argv for the installed guest; `netdev` is the -netdev value.
+// QEMU argv for the installed guest; `netdev` is the -netdev value. The serial
+// console goes to dir/serial.log and, for typing into it, dir/console.sock.
 std::vector<std::string> QemuArgv(const std::string& dir, const std::string& hostname,
-                                  const std::string& netdev, const std::string& extra_cmdline) {
+                                  const std::string& netdev, const std::string& extra_cmdline,
+                                  const std::string& mac = kMac) {
   const Install& install = GetInstall();
   return {"qemu-system-x86_64",
           "-accel",
@@ -27,8 +31,11 @@ std::vector<std::string> QemuArgv(const std::string& dir, const std::string& hos
           "-display",
           "none",
           "-no-reboot",
+          "-chardev",
+          "socket,id=con,path=" + dir + "/console.sock,server=on,wait=off,logfile=" + dir +
+              "/serial.log",
           "-serial",
-          "file:" + dir + "/serial.log",
+          "chardev:con",
           "-qmp",
           "unix:" + dir + "/qmp.sock,server=on,wait=off",
           "-kernel",
@@ -40,7 +47,7 @@ std::vector<std::string> QemuArgv(const std::string& dir, const std::string& hos
           "-netdev",
           netdev,
           "-device",
-          std::string("virtio-net-pci,netdev=n0,mac=") + kMac};
+          "virtio-net-pci,netdev=n0,mac=" + mac};
 }
 
 bool SerialShows(const std::string& dir, const std::string& marker) {
@@ -77,6 +84,7 @@ TEST(Guest, GetsDhcpLeaseOverUserOwnedTapAndPowersOffOnAcpiButton) {
                -1, {}, dir + "/dnsmasq.out", dir + "/dnsmasq.out");
 
   // The TAP belongs to the user: QEMU opens it by name without privileges.
+  const auto started = std::chrono::steady_clock::now();
   pid_t qemu =
       ns.Spawn(&user, QemuArgv(dir, "itvm", "tap,id=n0,ifname=tap-it0,script=no,downscript=no", ""),
                -1, {}, dir + "/qemu.out", dir + "/qemu.err");
@@ -84,6 +92,11 @@ TEST(Guest, GetsDhcpLeaseOverUserOwnedTapAndPowersOffOnAcpiButton) {
   ASSERT_TRUE(WaitFor([&] { return SerialShows(dir, "QC-READY"); }, kBootTimeoutMs, 200))
       << Diagnostics(dir) << "\n--- dnsmasq ---\n"
       << ReadFile(dir + "/dnsmasq.log");
+  std::cout << "[measure] TCG boot to QC-READY with a DHCP lease: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count()
+            << " ms\n";
   const std::string serial = ReadFile(dir + "/serial.log");
   std::vector<std::string> leases = MarkerLines(serial, "QC-LEASE");
   ASSERT_EQ(leases.size(), 1U) << Diagnostics(dir);
@@ -108,6 +121,73 @@ TEST(Guest, GetsDhcpLeaseOverUserOwnedTapAndPowersOffOnAcpiButton) {
   EXPECT_EQ(WaitPid(qemu, kExitTimeoutMs), 0) << Diagnostics(dir);
   EXPECT_TRUE(SerialShows(dir, "QC-POWEROFF")) << Diagnostics(dir);
   (void)dnsmasq;  // killed with the namespace
+}
+
+// What the product relies on for `ping OTHERVM`: the guest takes DNS server and
+// search domain from DHCP, so names dnsmasq knows resolve.
+TEST(Guest, ResolvesAnotherGuestByNameThroughDnsmasq) {
+  Netns ns;
+  const User& user = UserA();
+  const std::string dir1 = ScratchDir(user);
+  const std::string dir2 = ScratchDir(user);
+  const std::string uid = std::to_string(user.uid);
+  CmdResult net = ns.Run(
+      "set -e\n"
+      "ip link add qc-itbr type bridge\n"
+      "ip addr add 172.30.8.1/24 dev qc-itbr\n"
+      "ip link set qc-itbr up\n"
+      "for t in tap-it1 tap-it2; do\n"
+      "  ip tuntap add $t mode tap user " +
+      uid +
+      "\n"
+      "  ip link set $t master qc-itbr up\n"
+      "done\n");
+  ASSERT_EQ(net.exit_code, 0) << net.err;
+  ns.Spawn(nullptr,
+           {"/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
+            "--no-hosts", "--no-ping", "--interface=qc-itbr", "--bind-interfaces",
+            "--except-interface=lo", "--dhcp-range=172.30.8.10,172.30.8.250,255.255.255.0",
+            "--domain=itproj.test", "--local=/itproj.test/",
+            "--dhcp-host=52:54:00:00:00:21,172.30.8.21,vm1",
+            "--dhcp-host=52:54:00:00:00:22,172.30.8.22,vm2", "--dhcp-leasefile=" + dir1 + "/leases",
+            "--pid-file=", "--log-facility=" + dir1 + "/dnsmasq.log"});
+  pid_t vm1 = ns.Spawn(&user,
+                       QemuArgv(dir1, "vm1", "tap,id=n0,ifname=tap-it1,script=no,downscript=no", "",
+                                "52:54:00:00:00:21"),
+                       -1, {}, dir1 + "/qemu.out", dir1 + "/qemu.err");
+  pid_t vm2 = ns.Spawn(&user,
+                       QemuArgv(dir2, "vm2", "tap,id=n0,ifname=tap-it2,script=no,downscript=no", "",
+                                "52:54:00:00:00:22"),
+                       -1, {}, dir2 + "/qemu.out", dir2 + "/qemu.err");
+  ASSERT_TRUE(
+      WaitFor([&] { return SerialShows(dir1, "QC-READY") && SerialShows(dir2, "QC-READY"); },
+              kBootTimeoutMs, 200))
+      << Diagnostics(dir1) << Diagnostics(dir2);
+  EXPECT_EQ(FieldOf(MarkerLines(ReadFile(dir2 + "/serial.log"), "QC-LEASE").at(0), "ip"),
+            "172.30.8.22/24");
+
+  // The typed command must not itself contain the marker it waits for: the
+  // console echoes input.
+  const std::string probe =
+      "grep -q '^search itproj.test' /etc/resolv.conf && ping -c1 -W5 vm2 >/dev/null && "
+      "ping -c1 -W5 vm2.itproj.test >/dev/null && echo QC-PROBE=$((40+2)) || echo "
+      "QC-PROBE=$((0+1))\n";
+  std::string result;
+  WaitFor(
+      [&] {
+        for (const auto& line : MarkerLines(ReadFile(dir1 + "/serial.log"), "QC-PROBE=")) {
+          if (line == "QC-PROBE=42" || line == "QC-PROBE=1") result = line;
+        }
+        if (result.empty()) ConsoleWrite(dir1 + "/console.sock", probe);
+        return !result.empty();
+      },
+      90 * 1000, 15000);
+  EXPECT_EQ(result, "QC-PROBE=42") << Diagnostics(dir1);
+
+  QmpExecute(dir1 + "/qmp.sock", R"({"execute":"quit"})");
+  QmpExecute(dir2 + "/qmp.sock", R"({"execute":"quit"})");
+  EXPECT_EQ(WaitPid(vm1, kExitTimeoutMs), 0);
+  EXPECT_EQ(WaitPid(vm2, kExitTimeoutMs), 0);
 }
 
 TEST(Guest, ServesTcpThroughUserModeHostForward) {

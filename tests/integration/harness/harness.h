@@ -96,6 +96,13 @@ std::string ReadFile(const std::string& path);
 std::string QmpExecute(const std::string& socket_path, const std::string& command_json,
                        int timeout_ms = 10000);
 
+// Types `text` into a guest's serial console exposed as a QEMU chardev unix
+// socket (server=on); e.g. "ping -c1 vm2 && echo PING-OK\n" for the guest's
+// root shell. Stays connected until the echo came back (at most 10 s), since
+// QEMU drops input still queued when the client leaves. Throws if the socket
+// cannot be reached.
+void ConsoleWrite(const std::string& socket_path, const std::string& text);
+
 // For every occurrence of `marker` (e.g. "QC-LEASE") in `text`, the rest of
 // its line from the marker on, without "\r" (serial logs have CRLF and a
 // shell prompt may precede a marker on the same line).

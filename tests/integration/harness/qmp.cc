@@ -1,4 +1,5 @@
-// Minimal QMP client for tests: one command per connection.
+// Minimal QMP client for tests (one command per connection), and typing into
+// a guest's serial console socket.
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -82,6 +83,54 @@ void SendAll(int fd, const std::string& s) {
 }
 
 }  // namespace
+
+void ConsoleWrite(const std::string& socket_path, const std::string& text) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socket_path.size() >= sizeof addr.sun_path) {
+    throw std::runtime_error("console: socket path too long");
+  }
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    throw std::runtime_error(std::string("console: socket: ") + strerror(errno));
+  }
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    std::string why = strerror(errno);
+    close(fd);
+    throw std::runtime_error("console: connect " + socket_path + ": " + why);
+  }
+  try {
+    SendAll(fd, text);
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  // QEMU feeds the guest UART only as fast as its FIFO drains and drops what
+  // is still queued when the client disconnects. The shell echoes every typed
+  // byte back to us, so stay connected until at least that much came back.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  size_t echoed = 0;
+  while (echoed < text.size()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) {
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) {
+      continue;
+    }
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n <= 0) {
+      break;
+    }
+    echoed += static_cast<size_t>(n);
+  }
+  close(fd);
+}
 
 std::string QmpExecute(const std::string& socket_path, const std::string& command_json,
                        int timeout_ms) {
