@@ -1,8 +1,9 @@
 // What the frontend does with qc_vmctl, as a small command for the runner's
 // integration tests, so that part runs as the unprivileged user inside the
 // test's network namespace:
-//   runner_itool launch RUNNER SPEC_FILE LOG [tap]  - LaunchRunner with the
-//       serialized VmSpec in SPEC_FILE; with "tap", fd 3 is the TAP to pass.
+//   runner_itool launch RUNNER SPEC_FILE LOG [fds]  - LaunchRunner with the
+//       serialized VmSpec in SPEC_FILE; with "fds", the TAP fds to pass are
+//       read as SCM_RIGHTS from a datagram waiting on fd 3.
 //       Prints "pid N" or the error (exit 1).
 //   runner_itool stop QMP_SOCK PID GRACE_S force|graceful - StopVm; prints the
 //       step that ended QEMU (exit 1 if it failed).
@@ -14,13 +15,14 @@
 #include <vector>
 
 #include "runner_launch.h"
+#include "seqpacket.h"
 #include "stop_vm.h"
 #include "vmspec.pb.h"
 
 namespace {
 
 int Launch(const std::string& runner, const std::string& spec_file, const std::string& log,
-           bool with_tap) {
+           bool with_fds) {
   std::ifstream in(spec_file, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
@@ -30,8 +32,13 @@ int Launch(const std::string& runner, const std::string& spec_file, const std::s
     return 1;
   }
   std::vector<int> fds;
-  if (with_tap) {
-    fds.push_back(3);
+  if (with_fds) {
+    qc::Received msg;
+    if (qc::ReceiveMessage(3, &msg) != 0 || msg.fds.empty()) {
+      std::fprintf(stderr, "runner_itool: no TAP fds on fd 3\n");
+      return 1;
+    }
+    fds = msg.fds;
   }
   pid_t pid = -1;
   std::string err;
@@ -59,7 +66,7 @@ int Stop(const std::string& qmp, const std::string& pid, const std::string& grac
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() >= 4 && args[0] == "launch") {
-    return Launch(args[1], args[2], args[3], args.size() > 4 && args[4] == "tap");
+    return Launch(args[1], args[2], args[3], args.size() > 4 && args[4] == "fds");
   }
   if (args.size() == 5 && args[0] == "stop") {
     return Stop(args[1], args[2], args[3], args[4]);

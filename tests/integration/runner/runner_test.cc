@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <string>
 
 #include "harness.h"
+#include "seqpacket.h"
 #include "vmspec.pb.h"
 
 namespace qc::itest {
@@ -33,7 +35,7 @@ constexpr char kTap[] = "tap-rt0";
 
 // Creates a non-persistent TAP named `name` inside ns (as root, like the
 // helper does) and returns its fd; the TAP lives exactly as long as its fds.
-int OpenTapIn(const Netns& ns, const std::string& name) {
+int OpenTapIn(const Netns& ns, const std::string& name, bool multiqueue = false) {
   int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   int target = open(("/run/netns/" + ns.name()).c_str(), O_RDONLY | O_CLOEXEC);
   if (self < 0 || target < 0 || setns(target, CLONE_NEWNET) != 0) {
@@ -43,7 +45,8 @@ int OpenTapIn(const Netns& ns, const std::string& name) {
   int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+  ifr.ifr_flags =
+      static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (multiqueue ? IFF_MULTI_QUEUE : 0));
   if (fd >= 0 && ioctl(fd, TUNSETIFF, &ifr) != 0) {
     ADD_FAILURE() << "TUNSETIFF " << name << ": " << std::strerror(errno);
     close(fd);
@@ -106,13 +109,13 @@ class RunnerTest : public ::testing::Test {
   }
 
   // Bridge + dnsmasq + a TAP attached to the bridge; returns the TAP fd.
-  int MakeBridgeAndTap(const std::string& bridge_for_tap = kBridge) {
+  int MakeBridgeAndTap(const std::string& bridge_for_tap = kBridge, bool multiqueue = false) {
     CmdResult net = ns_.Run(std::string("set -e\n") + "ip link add " + kBridge +
                             " type bridge\n"
                             "ip addr add 172.30.9.1/24 dev " +
                             kBridge + "\nip link set " + kBridge + " up\n");
     EXPECT_EQ(net.exit_code, 0) << net.err;
-    int tap = OpenTapIn(ns_, kTap);
+    int tap = OpenTapIn(ns_, kTap, multiqueue);
     if (bridge_for_tap != kBridge) {
       EXPECT_EQ(ns_.Run("ip link add " + bridge_for_tap + " type bridge").exit_code, 0);
     }
@@ -135,7 +138,7 @@ class RunnerTest : public ::testing::Test {
 
   // LaunchRunner as the user in the netns; tap_fd (if >= 0) is handed over.
   // Returns the tool's stdout ("pid N" or the runner's error).
-  CmdResult Launch(int tap_fd) {
+  CmdResult Launch(const std::vector<int>& tap_fds) {
     std::string spec_file = dir_ + "/spec.bin";
     {
       std::ofstream out(spec_file, std::ios::binary);
@@ -143,12 +146,22 @@ class RunnerTest : public ::testing::Test {
     }
     std::vector<std::string> argv = {RUNNER_ITOOL, "launch", GetInstall().runner, spec_file,
                                      vm_dir_ + "/runner.log"};
-    if (tap_fd >= 0) {
-      argv.emplace_back("tap");
+    // Spawn passes only fd 3: the TAP fds travel to the tool as SCM_RIGHTS
+    // on a socket there, queued before it starts.
+    int sv[2] = {-1, -1};
+    if (!tap_fds.empty()) {
+      argv.emplace_back("fds");
+      EXPECT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+      EXPECT_EQ(qc::SendMessage(sv[0], "t", 1, tap_fds.data(), tap_fds.size()), 0);
     }
     std::string out = dir_ + "/launch.out";
     std::filesystem::remove(out);
-    pid_t tool = ns_.Spawn(&UserA(), argv, tap_fd, {}, out, dir_ + "/launch.err");
+    pid_t tool = ns_.Spawn(&UserA(), argv, sv[1], {}, out, dir_ + "/launch.err");
+    for (int fd : sv) {
+      if (fd >= 0) {
+        close(fd);
+      }
+    }
     CmdResult r{WaitPid(tool, kToolTimeoutMs), ReadFile(out), ReadFile(dir_ + "/launch.err")};
     if (r.out.rfind("pid ", 0) == 0) {
       qemu_ = std::stoi(r.out.substr(4));
@@ -189,7 +202,7 @@ TEST_F(RunnerTest, VmOnTapGetsDhcpLeaseAndPowersOffGracefully) {
   ASSERT_GE(tap, 0);
   StartDnsmasq();
   AddBridgeNic();
-  CmdResult launch = Launch(tap);
+  CmdResult launch = Launch({tap});
   close(tap);  // from now on only QEMU holds the TAP
   ASSERT_EQ(launch.exit_code, 0) << launch.out << launch.err << Diagnostics();
   ASSERT_GT(qemu_, 0);
@@ -215,11 +228,31 @@ TEST_F(RunnerTest, VmOnTapGetsDhcpLeaseAndPowersOffGracefully) {
   EXPECT_TRUE(WaitFor([&] { return !TapExists(); }, 10 * 1000));
 }
 
+TEST_F(RunnerTest, MultiqueueTapVmGetsDhcpLease) {
+  int tap0 = MakeBridgeAndTap(kBridge, true);
+  int tap1 = OpenTapIn(ns_, kTap, true);  // second queue of the same TAP
+  ASSERT_GE(tap0, 0);
+  ASSERT_GE(tap1, 0);
+  StartDnsmasq();
+  AddBridgeNic();
+  spec_.mutable_nics(0)->add_tap_fd_index(1);
+  CmdResult launch = Launch({tap0, tap1});
+  close(tap0);
+  close(tap1);
+  ASSERT_EQ(launch.exit_code, 0) << launch.out << launch.err << Diagnostics();
+  EXPECT_EQ(CountFdsOpenOn(qemu_, "/dev/net/tun"), 2);
+  EXPECT_NE(ReadFile(vm_dir_ + "/runner.log").find("mq=on,vectors=6"), std::string::npos);
+  ASSERT_TRUE(WaitForBoot()) << Diagnostics() << ReadFile(dir_ + "/dnsmasq.log");
+  std::vector<std::string> leases = MarkerLines(ReadFile(vm_dir_ + "/serial.log"), "QC-LEASE");
+  ASSERT_EQ(leases.size(), 1U) << Diagnostics();
+  EXPECT_EQ(FieldOf(leases[0], "ip").rfind("172.30.9.", 0), 0U) << leases[0];
+}
+
 TEST_F(RunnerTest, TapDisappearsWhenQemuIsKilled) {
   int tap = MakeBridgeAndTap();
   ASSERT_GE(tap, 0);
   AddBridgeNic();
-  CmdResult launch = Launch(tap);
+  CmdResult launch = Launch({tap});
   close(tap);
   ASSERT_EQ(launch.exit_code, 0) << launch.out << launch.err << Diagnostics();
   EXPECT_TRUE(TapExists());
@@ -233,7 +266,7 @@ TEST_F(RunnerTest, TapOnAnotherBridgeIsRefusedAndNoQemuStarts) {
   int tap = MakeBridgeAndTap("qc-rt-other");
   ASSERT_GE(tap, 0);
   AddBridgeNic();
-  CmdResult launch = Launch(tap);
+  CmdResult launch = Launch({tap});
   close(tap);
   EXPECT_EQ(launch.exit_code, 1);
   EXPECT_EQ(launch.out,
@@ -249,7 +282,7 @@ TEST_F(RunnerTest, TapWithAnotherNameIsRefused) {
   ASSERT_GE(tap, 0);
   AddBridgeNic();
   spec_.mutable_nics(0)->set_tap_name("tap-rt9");
-  CmdResult launch = Launch(tap);
+  CmdResult launch = Launch({tap});
   close(tap);
   EXPECT_EQ(launch.exit_code, 1);
   EXPECT_EQ(launch.out,
@@ -264,7 +297,7 @@ TEST_F(RunnerTest, UserModeForwardReachesGuestAndForcedStopQuits) {
   auto* fwd = nic->add_forwards();
   fwd->set_host_port(17778);
   fwd->set_guest_port(7777);
-  CmdResult launch = Launch(-1);
+  CmdResult launch = Launch({});
   ASSERT_EQ(launch.exit_code, 0) << launch.out << launch.err << Diagnostics();
   ASSERT_TRUE(WaitForBoot()) << Diagnostics();
   CmdResult hello{1, "", ""};
