@@ -176,9 +176,13 @@ TEST(Guest, ResolvesAnotherGuestByNameThroughDnsmasq) {
   WaitFor(
       [&] {
         for (const auto& line : MarkerLines(ReadFile(dir1 + "/serial.log"), "QC-PROBE=")) {
-          if (line == "QC-PROBE=42" || line == "QC-PROBE=1") result = line;
+          if (line == "QC-PROBE=42" || line == "QC-PROBE=1") {
+            result = line;
+          }
         }
-        if (result.empty()) ConsoleWrite(dir1 + "/console.sock", probe);
+        if (result.empty()) {
+          ConsoleWrite(dir1 + "/console.sock", probe);
+        }
         return !result.empty();
       },
       90 * 1000, 15000);
