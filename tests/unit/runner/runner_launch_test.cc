@@ -5,7 +5,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -159,6 +161,47 @@ TEST_F(LaunchRunnerTest, UnwritableLogIsReported) {
   std::string err;
   EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {}, "/nonexistent/runner.log", &pid_, &err));
   EXPECT_EQ(err, "cannot open runner log /nonexistent/runner.log: No such file or directory");
+}
+
+// The runner's side of the protocol with bytes no frontend would send.
+std::string RunnerAnswerTo(const std::string& datagram, int* exit_code) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+    return "socketpair failed";
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(sv[1], 3);
+    close_range(4, ~0U, 0);
+    execl(RUNNER_PATH, RUNNER_PATH, static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(sv[1]);
+  (void)send(sv[0], datagram.data(), datagram.size(), MSG_NOSIGNAL);
+  char buf[4096];
+  ssize_t n = recv(sv[0], buf, sizeof(buf), 0);
+  close(sv[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+}
+
+TEST(Runner, GarbageSpecIsRefused) {
+  int code = 0;
+  EXPECT_EQ(RunnerAnswerTo("\xff\xff\xff", &code),
+            "error: the VM spec is not a valid qc.vm.VmSpec message");
+  EXPECT_EQ(code, 1);
+}
+
+TEST(Runner, SpecWithOnlyAnEmptyNameIsRefusedByValidation) {
+  int code = 0;
+  EXPECT_EQ(RunnerAnswerTo(std::string(1, '\0'), &code),
+            "error: the VM spec is not a valid qc.vm.VmSpec message");
+  // Field 1 (name), length 0: a well-formed message that says nothing.
+  EXPECT_EQ(RunnerAnswerTo(std::string("\x0a\x00", 2), &code),
+            "error: invalid VM spec: name \"\" is invalid: must match [a-z0-9][a-z0-9-]{0,62}");
+  EXPECT_EQ(code, 1);
 }
 
 TEST(Runner, StartedByHandExplainsItself) {
