@@ -133,6 +133,36 @@ TEST_F(FrontendLifecycle, UpWaitPsDownThenSecondUpIsANoOp) {
   EXPECT_EQ(nlohmann::json::parse(ReadFile(dir_ + "/.qemu-compose/networks.json")).size(), 0U);
 }
 
+TEST_F(FrontendLifecycle, UpRepairsAKilledQemuAndDnsmasq) {
+  CmdResult up = Qc("up");
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err << Diagnostics();
+  auto nets = nlohmann::json::parse(ReadFile(dir_ + "/.qemu-compose/networks.json"));
+  const int dnsmasq_pid = nets.at("backend").at("dnsmasq_pid");
+  auto rows = nlohmann::json::parse(Qc("ps --format json").out);
+  const int qemu_pid = rows[0].at("pid");
+  ASSERT_TRUE(Alive(qemu_pid));
+  ASSERT_TRUE(Alive(dnsmasq_pid));
+
+  ns_.Run("kill -9 " + std::to_string(qemu_pid) + " " + std::to_string(dnsmasq_pid));
+  ASSERT_TRUE(WaitFor([&] { return !Alive(qemu_pid) && !Alive(dnsmasq_pid); }, 10000));
+  CmdResult ps = Qc("ps --format json");
+  EXPECT_EQ(nlohmann::json::parse(ps.out)[0].at("status"), "stopped") << ps.out;
+
+  // The kernel freed the TAP with QEMU; up makes a new one and a new dnsmasq.
+  CmdResult again = Qc("up --wait --timeout 360", kUpTimeoutMs);
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err << Diagnostics();
+  EXPECT_NE(again.out.find("✓ network backend"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("dnsmasq restarted"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("✓ vm web: restarted"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("✓ vm web: ready"), std::string::npos) << again.out;
+
+  CmdResult ls = Qc("network ls");
+  EXPECT_EQ(ls.exit_code, 0);
+  EXPECT_NE(ls.out.find("backend"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find("172.16.0.0/24"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find("running"), std::string::npos) << ls.out;
+}
+
 TEST_F(FrontendLifecycle, UsageAndComposeErrorsHaveTheirExitCodes) {
   CmdResult bad = Qc("up --timeout nope");
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
