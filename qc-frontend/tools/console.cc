@@ -32,13 +32,19 @@ void Say(const std::string& text) {
 class RawTerminal {
  public:
   explicit RawTerminal(int fd) : fd_(fd) {
-    if (isatty(fd_) == 0 || tcgetattr(fd_, &saved_) != 0) return;
+    if (isatty(fd_) == 0 || tcgetattr(fd_, &saved_) != 0) {
+      return;
+    }
     termios raw = saved_;
     cfmakeraw(&raw);
-    if (tcsetattr(fd_, TCSAFLUSH, &raw) == 0) active_ = true;
+    if (tcsetattr(fd_, TCSAFLUSH, &raw) == 0) {
+      active_ = true;
+    }
   }
   ~RawTerminal() {
-    if (active_) tcsetattr(fd_, TCSAFLUSH, &saved_);
+    if (active_) {
+      tcsetattr(fd_, TCSAFLUSH, &saved_);
+    }
   }
   RawTerminal(const RawTerminal&) = delete;
   RawTerminal& operator=(const RawTerminal&) = delete;
@@ -69,14 +75,18 @@ int RunConsole(const std::string& console_sock) {
   sigset_t stop_signals;
   sigset_t old_mask;
   sigemptyset(&stop_signals);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&stop_signals, sig);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    sigaddset(&stop_signals, sig);
+  }
   sigprocmask(SIG_BLOCK, &stop_signals, &old_mask);
   struct sigaction sa {};
   struct sigaction old_actions[4]{};
   sa.sa_handler = OnConsoleSignal;
   sigemptyset(&sa.sa_mask);
   const int handled[4] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  for (int i = 0; i < 4; ++i) sigaction(handled[i], &sa, &old_actions[i]);
+  for (int i = 0; i < 4; ++i) {
+    sigaction(handled[i], &sa, &old_actions[i]);
+  }
   struct sigaction ignore {};
   struct sigaction old_pipe {};
   ignore.sa_handler = SIG_IGN;
@@ -92,7 +102,9 @@ int RunConsole(const std::string& console_sock) {
   }  // terminal restored here, before any message is printed
   close(sock);
 
-  for (int i = 0; i < 4; ++i) sigaction(handled[i], &old_actions[i], nullptr);
+  for (int i = 0; i < 4; ++i) {
+    sigaction(handled[i], &old_actions[i], nullptr);
+  }
   sigaction(SIGPIPE, &old_pipe, nullptr);
   sigprocmask(SIG_SETMASK, &old_mask, nullptr);
 

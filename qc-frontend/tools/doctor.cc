@@ -50,10 +50,14 @@ Identity CurrentIdentity() {
 
 std::optional<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return std::nullopt;
+  if (!in) {
+    return std::nullopt;
+  }
   std::stringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
+  if (in.bad()) {
+    return std::nullopt;
+  }
   return ss.str();
 }
 
@@ -73,12 +77,16 @@ bool ConfiguredMember(uid_t uid, gid_t gid) {
   std::vector<char> buf(16384);
   passwd pw{};
   passwd* result = nullptr;
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) != 0 || result == nullptr) return false;
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) != 0 || result == nullptr) {
+    return false;
+  }
   int n = 64;
   std::vector<gid_t> groups(static_cast<std::size_t>(n));
   if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) {
     groups.resize(static_cast<std::size_t>(n));
-    if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) return false;
+    if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) {
+      return false;
+    }
   }
   groups.resize(static_cast<std::size_t>(n));
   return std::find(groups.begin(), groups.end(), gid) != groups.end();
@@ -120,7 +128,9 @@ CheckResult CheckDnsmasq() {
   const std::string fix = "sudo apt install dnsmasq-base (the helper runs exactly " + path + ")";
   CheckResult r = CheckProgram("dnsmasq", FindExecutable(path),
                                path + ", fixed when qemu-compose was built", fix);
-  if (r.level != Level::kOk) return r;
+  if (r.level != Level::kOk) {
+    return r;
+  }
   // Older dnsmasq lacks what the helper relies on (DESIGN.md: 2.81+).
   auto version = ParseDnsmasqVersion(r.detail);
   if (version && *version < std::make_pair(2, 81)) {
@@ -166,7 +176,9 @@ CheckResult CheckDevice(const char* path, bool tun, const Identity& who) {
 
 std::string FileCapabilityText(const std::string& path) {
   cap_t caps = cap_get_file(path.c_str());
-  if (caps == nullptr) return "";
+  if (caps == nullptr) {
+    return "";
+  }
   char* text = cap_to_text(caps, nullptr);
   std::string out = text != nullptr ? text : "";
   cap_free(text);
@@ -226,7 +238,9 @@ CheckResult CheckHelperHandshake(const std::string& helper_path) {
   }
   const qc::netd::HelloReply& h = reply.hello();
   std::string pools;
-  for (const auto& pool : h.allowed_pools()) pools += (pools.empty() ? "" : ", ") + pool;
+  for (const auto& pool : h.allowed_pools()) {
+    pools += (pools.empty() ? "" : ", ") + pool;
+  }
   const qc::netd::Quota& q = h.quota();
   r.detail = "uid " + std::to_string(h.uid()) + " allowed (protocol v" +
              std::to_string(h.version()) + "); pools " + (pools.empty() ? "none" : pools) +
@@ -244,7 +258,9 @@ CheckResult CheckHelperHandshake(const std::string& helper_path) {
 CheckResult CheckPolicyFile() {
   const std::string path = QC_POLICY_PATH;
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return EvaluatePolicyFile(path, nullptr, errno);
+  if (stat(path.c_str(), &st) != 0) {
+    return EvaluatePolicyFile(path, nullptr, errno);
+  }
   return EvaluatePolicyFile(path, &st, 0);
 }
 

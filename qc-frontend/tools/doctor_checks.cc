@@ -13,7 +13,7 @@ namespace {
 
 std::string Octal(mode_t mode) {
   char buf[8];
-  std::snprintf(buf, sizeof(buf), "%04o", static_cast<unsigned>(mode & 07777));
+  (void)std::snprintf(buf, sizeof(buf), "%04o", static_cast<unsigned>(mode & 07777));
   return buf;
 }
 
@@ -24,7 +24,9 @@ std::string CapNames(const std::vector<cap_value_t>& caps) {
   std::string out;
   for (cap_value_t c : caps) {
     char* name = cap_to_name(c);
-    if (!out.empty()) out += ",";
+    if (!out.empty()) {
+      out += ",";
+    }
     out += name != nullptr ? name : std::to_string(c);
     cap_free(name);
   }
@@ -127,14 +129,22 @@ CheckResult EvaluateHelperCapabilities(const std::string& helper_path,
         cap_flag_value_t want = CAP_CLEAR;
         cap_get_flag(actual, c, flag, &have);
         cap_get_flag(expected, c, flag, &want);
-        if (have == want) continue;
+        if (have == want) {
+          continue;
+        }
         auto& list = want == CAP_SET ? missing : extra;
-        if (std::find(list.begin(), list.end(), c) == list.end()) list.push_back(c);
+        if (std::find(list.begin(), list.end(), c) == list.end()) {
+          list.push_back(c);
+        }
       }
     }
     r.detail = "'" + cap_text + "'";
-    if (!missing.empty()) r.detail += "; missing or not +ep: " + CapNames(missing);
-    if (!extra.empty()) r.detail += "; more than needed: " + CapNames(extra);
+    if (!missing.empty()) {
+      r.detail += "; missing or not +ep: " + CapNames(missing);
+    }
+    if (!extra.empty()) {
+      r.detail += "; more than needed: " + CapNames(extra);
+    }
   }
   cap_free(actual);
   cap_free(expected);
@@ -247,8 +257,12 @@ CheckResult EvaluateIptables(const std::optional<std::string>& table_names) {
   std::size_t pos = 0;
   while (pos < table_names->size()) {
     std::size_t end = table_names->find('\n', pos);
-    if (end == std::string::npos) end = table_names->size();
-    if (table_names->compare(pos, end - pos, "filter") == 0) has_filter = true;
+    if (end == std::string::npos) {
+      end = table_names->size();
+    }
+    if (table_names->compare(pos, end - pos, "filter") == 0) {
+      has_filter = true;
+    }
     pos = end + 1;
   }
   if (!has_filter) {
@@ -264,7 +278,9 @@ CheckResult EvaluateIptables(const std::optional<std::string>& table_names) {
 std::optional<std::pair<int, int>> ParseDnsmasqVersion(const std::string& first_line) {
   static const std::regex kVersion(R"(version (\d{1,6})\.(\d{1,6}))", std::regex::icase);
   std::smatch m;
-  if (!std::regex_search(first_line, m, kVersion)) return std::nullopt;
+  if (!std::regex_search(first_line, m, kVersion)) {
+    return std::nullopt;
+  }
   return std::make_pair(std::stoi(m[1].str()), std::stoi(m[2].str()));
 }
 

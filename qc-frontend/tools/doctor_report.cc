@@ -48,11 +48,17 @@ std::string RenderText(const std::vector<CheckResult>& results, bool color) {
   int counts[3] = {0, 0, 0};
   for (const auto& r : results) {
     ++counts[static_cast<int>(r.level)];
-    if (color) out += Colour(r.level);
+    if (color) {
+      out += Colour(r.level);
+    }
     out += Mark(r.level);
-    if (color) out += "\033[0m";
+    if (color) {
+      out += "\033[0m";
+    }
     out += " " + r.check + ": " + r.detail + "\n";
-    if (r.level != Level::kOk && !r.fix.empty()) out += "    fix: " + r.fix + "\n";
+    if (r.level != Level::kOk && !r.fix.empty()) {
+      out += "    fix: " + r.fix + "\n";
+    }
   }
   out += std::to_string(results.size()) + " checks: " + std::to_string(counts[0]) + " ok, " +
          std::to_string(counts[1]) + " warnings, " + std::to_string(counts[2]) + " failed\n";
@@ -82,7 +88,7 @@ std::string JsonEscape(const std::string& s) {
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
+          (void)std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
           out += buf;
         } else {
           out += c;  // UTF-8 passes through unchanged
@@ -96,7 +102,9 @@ std::string RenderJson(const std::vector<CheckResult>& results) {
   std::string out = "[";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
-    if (i > 0) out += ",";
+    if (i > 0) {
+      out += ",";
+    }
     out += "\n  {\"check\": \"" + JsonEscape(r.check) +
            "\", \"ok\": " + (r.level == Level::kFail ? "false" : "true") + ", \"level\": \"" +
            LevelName(r.level) + "\", \"detail\": \"" + JsonEscape(r.detail) + "\", \"fix\": \"" +

@@ -11,17 +11,26 @@
 namespace qc::tools {
 
 std::optional<std::string> FindExecutable(const std::string& name, const std::string& path_env) {
-  if (name.empty()) return std::nullopt;
+  if (name.empty()) {
+    return std::nullopt;
+  }
   if (name.find('/') != std::string::npos) {
-    if (access(name.c_str(), X_OK) == 0) return name;
+    if (access(name.c_str(), X_OK) == 0) {
+      return name;
+    }
     return std::nullopt;
   }
   std::stringstream dirs(path_env);
   std::string dir;
   while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) dir = ".";
-    std::string candidate = dir + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (dir.empty()) {
+      dir = ".";
+    }
+    std::string candidate = dir;
+    candidate.append("/").append(name);
+    if (access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
   }
   return std::nullopt;
 }
@@ -33,12 +42,18 @@ std::optional<std::string> FindExecutable(const std::string& name) {
 
 CaptureResult RunAndCapture(const std::vector<std::string>& argv) {
   CaptureResult result;
-  if (argv.empty()) return result;
+  if (argv.empty()) {
+    return result;
+  }
   int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) return result;
+  if (pipe2(pipefd, O_CLOEXEC) != 0) {
+    return result;
+  }
   std::vector<char*> cargv;
   cargv.reserve(argv.size() + 1);
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv) {
+    cargv.push_back(const_cast<char*>(a.c_str()));
+  }
   cargv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
@@ -48,7 +63,9 @@ CaptureResult RunAndCapture(const std::vector<std::string>& argv) {
   }
   if (pid == 0) {
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+    }
     dup2(pipefd[1], STDOUT_FILENO);
     dup2(pipefd[1], STDERR_FILENO);
     execv(cargv[0], cargv.data());
@@ -59,17 +76,27 @@ CaptureResult RunAndCapture(const std::vector<std::string>& argv) {
   char buf[4096];
   for (;;) {
     ssize_t n = read(pipefd[0], buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (output.size() < 64 * 1024) output.append(buf, static_cast<std::size_t>(n));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    if (output.size() < std::size_t{64} * 1024) {
+      output.append(buf, static_cast<std::size_t>(n));
+    }
   }
   close(pipefd[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
+  if (WIFEXITED(status)) {
+    result.exit_status = WEXITSTATUS(status);
+  }
   std::string line = output.substr(0, output.find('\n'));
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+    line.pop_back();
+  }
   result.first_line = line;
   return result;
 }

@@ -12,7 +12,9 @@ bool WriteAll(int fd, const void* buf, std::size_t len) {
   while (len > 0) {
     ssize_t n = write(fd, p, len);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        continue;
+      }
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
         pollfd pfd{fd, POLLOUT, 0};
         poll(&pfd, 1, -1);

@@ -20,11 +20,15 @@ namespace {
 constexpr int kReplyTimeoutMs = 15000;
 
 std::string DescribeExit(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status)) {
+    return "exited with status " + std::to_string(WEXITSTATUS(status));
+  }
   if (WIFSIGNALED(status)) {
     int sig = WTERMSIG(status);
     std::string s = "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-    if (sig == SIGSYS) s += ": a seccomp violation";
+    if (sig == SIGSYS) {
+      s += ": a seccomp violation";
+    }
     return s;
   }
   return "ended";
@@ -35,8 +39,12 @@ int Reap(pid_t pid) {
   int status = 0;
   for (int i = 0; i < 50; ++i) {
     pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return status;
+    if (r == pid) {
+      return status;
+    }
+    if (r < 0 && errno != EINTR) {
+      return status;
+    }
     poll(nullptr, 0, 20);
   }
   kill(pid, SIGKILL);
@@ -52,13 +60,21 @@ std::string ReadStderr(int fd) {
   char buf[1024];
   ssize_t n;
   while (text.size() < 4096 && (n = read(fd, buf, sizeof(buf))) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      break;
+    }
     text.append(buf, static_cast<std::size_t>(n));
   }
-  while (!text.empty() && text.back() == '\n') text.pop_back();
+  while (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+  }
   std::string joined;
-  for (char c : text) joined += c == '\n' ? std::string("; ") : std::string(1, c);
+  for (char c : text) {
+    joined += c == '\n' ? std::string("; ") : std::string(1, c);
+  }
   return joined;
 }
 
@@ -83,7 +99,9 @@ HelperHello ProbeHelper(const std::string& helper_path) {
   pid_t pid = fork();
   if (pid < 0) {
     out.failure = std::string("fork: ") + std::strerror(errno);
-    for (int fd : {sv[0], sv[1], err_pipe[0], err_pipe[1]}) close(fd);
+    for (int fd : {sv[0], sv[1], err_pipe[0], err_pipe[1]}) {
+      close(fd);
+    }
     return out;
   }
   if (pid == 0) {
@@ -119,7 +137,9 @@ HelperHello ProbeHelper(const std::string& helper_path) {
     } else {
       qc::Received received;
       rc = qc::ReceiveMessage(sock, &received);
-      for (int fd : received.fds) close(fd);
+      for (int fd : received.fds) {
+        close(fd);
+      }
       if (rc != 0) {
         out.failure = std::string("receiving the reply: ") + std::strerror(-rc);
       } else if (received.eof || received.bytes.empty()) {
@@ -147,7 +167,9 @@ HelperHello ProbeHelper(const std::string& helper_path) {
     } else {
       out.failure += "; the helper " + DescribeExit(status);
     }
-    if (!helper_said.empty()) out.failure += ": " + helper_said;
+    if (!helper_said.empty()) {
+      out.failure += ": " + helper_said;
+    }
   }
   return out;
 }

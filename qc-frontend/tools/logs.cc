@@ -17,7 +17,7 @@
 namespace qc::tools {
 namespace {
 
-constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kChunk = std::size_t{64} * 1024;
 // How often follow mode looks for new output. Plain polling (like GNU tail
 // without inotify) keeps rotation and truncation handling simple.
 constexpr int kFollowPollMs = 200;
@@ -28,10 +28,18 @@ off_t CopyFrom(int fd, off_t from, int out_fd) {
   off_t pos = from;
   for (;;) {
     ssize_t n = pread(fd, buf.data(), buf.size(), pos);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    if (n == 0) return pos;
-    if (!WriteAll(out_fd, buf.data(), static_cast<std::size_t>(n))) return -1;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return -1;
+    }
+    if (n == 0) {
+      return pos;
+    }
+    if (!WriteAll(out_fd, buf.data(), static_cast<std::size_t>(n))) {
+      return -1;
+    }
     pos += n;
   }
 }
@@ -44,15 +52,23 @@ void OnStopSignal(int /*sig*/) {
 }  // namespace
 
 std::string_view LastLines(std::string_view content, int lines) {
-  if (lines < 0) return content;
-  if (lines == 0 || content.empty()) return {};
+  if (lines < 0) {
+    return content;
+  }
+  if (lines == 0 || content.empty()) {
+    return {};
+  }
   // Skip the newline that terminates the last line.
   std::size_t end = content.size();
-  if (content[end - 1] == '\n') --end;
+  if (content[end - 1] == '\n') {
+    --end;
+  }
   std::size_t start = end;
   int seen = 0;
   while (start > 0) {
-    if (content[start - 1] == '\n' && ++seen == lines) break;
+    if (content[start - 1] == '\n' && ++seen == lines) {
+      break;
+    }
     --start;
   }
   return content.substr(start);
@@ -92,7 +108,9 @@ int PrintLastLines(const std::string& path, int lines, int out_fd, off_t* end_of
         return 1;
       }
       tail.insert(0, chunk);
-      if (std::count(tail.begin(), tail.end(), '\n') > lines) break;
+      if (std::count(tail.begin(), tail.end(), '\n') > lines) {
+        break;
+      }
     }
     from = size - static_cast<off_t>(LastLines(tail, lines).size());
   }
@@ -116,7 +134,9 @@ int FollowLog(const std::string& path, off_t offset, int out_fd, const volatile 
   off_t pos = offset;
   while (*stop == 0) {
     struct stat open_st {};
-    if (fstat(fd, &open_st) != 0) break;
+    if (fstat(fd, &open_st) != 0) {
+      break;
+    }
     if (open_st.st_size < pos) {
       static constexpr char kMsg[] = "qemu-compose logs: log truncated, reading from the start\n";
       WriteAll(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);
@@ -155,7 +175,9 @@ int RunLogs(const std::string& serial_log, bool follow, int lines) {
     WriteAll(STDERR_FILENO, msg.data(), msg.size());
     return 1;
   }
-  if (!follow) return 0;
+  if (!follow) {
+    return 0;
+  }
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;
   sigemptyset(&sa.sa_mask);

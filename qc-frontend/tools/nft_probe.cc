@@ -21,7 +21,9 @@ namespace {
 
 int GenCallback(const nlmsghdr* nlh, void* data) {
   nftnl_gen* gen = nftnl_gen_alloc();
-  if (gen == nullptr) return MNL_CB_ERROR;
+  if (gen == nullptr) {
+    return MNL_CB_ERROR;
+  }
   if (nftnl_gen_nlmsg_parse(nlh, gen) == 0 && nftnl_gen_is_set(gen, NFTNL_GEN_ID)) {
     *static_cast<std::uint32_t*>(data) = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
   }
@@ -32,7 +34,9 @@ int GenCallback(const nlmsghdr* nlh, void* data) {
 // 0 and the ruleset generation on success, otherwise the errno.
 int GetGeneration(std::uint32_t* gen_id) {
   mnl_socket* nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-  if (nl == nullptr) return errno;
+  if (nl == nullptr) {
+    return errno;
+  }
   int result = 0;
   if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
     result = errno;
@@ -61,9 +65,13 @@ int GetGeneration(std::uint32_t* gen_id) {
 // -1 if such a namespace cannot be made here.
 int GetGenerationInOwnNamespace() {
   pid_t pid = fork();
-  if (pid < 0) return -1;
+  if (pid < 0) {
+    return -1;
+  }
   if (pid == 0) {
-    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) _exit(255);
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+      _exit(255);
+    }
     std::uint32_t gen = 0;
     int err = GetGeneration(&gen);
     _exit(err > 254 ? 254 : err);
@@ -71,7 +79,9 @@ int GetGenerationInOwnNamespace() {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) == 255) return -1;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) == 255) {
+    return -1;
+  }
   return WEXITSTATUS(status);
 }
 

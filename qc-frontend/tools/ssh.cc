@@ -12,8 +12,12 @@
 namespace qc::tools {
 
 std::string ValidateSshTarget(const SshTarget& target) {
-  if (target.host.empty()) return "the VM has no known address";
-  if (target.host.front() == '-') return "invalid host '" + target.host + "'";
+  if (target.host.empty()) {
+    return "the VM has no known address";
+  }
+  if (target.host.front() == '-') {
+    return "invalid host '" + target.host + "'";
+  }
   if (target.port < 1 || target.port > 65535) {
     return "invalid ssh port " + std::to_string(target.port);
   }
@@ -59,7 +63,9 @@ int RunSsh(const SshTarget& target, const std::vector<std::string>& command) {
   std::vector<std::string> argv = BuildSshArgv(target, command);
   std::vector<char*> cargv;
   cargv.reserve(argv.size() + 1);
-  for (auto& a : argv) cargv.push_back(a.data());
+  for (auto& a : argv) {
+    cargv.push_back(a.data());
+  }
   cargv.push_back(nullptr);
   execv(ssh->c_str(), cargv.data());
   say("qemu-compose ssh: cannot run " + *ssh + ": " + std::strerror(errno) + "\n");

@@ -21,7 +21,9 @@ int ConnectUnixStream(const std::string& path) {
     std::size_t slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
     dir_fd = open(dir.empty() ? "/" : dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0) return -errno;
+    if (dir_fd < 0) {
+      return -errno;
+    }
     target = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + path.substr(slash + 1);
     if (target.size() >= sizeof(addr.sun_path)) {
       close(dir_fd);
@@ -32,7 +34,9 @@ int ConnectUnixStream(const std::string& path) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     int err = errno;
-    if (dir_fd >= 0) close(dir_fd);
+    if (dir_fd >= 0) {
+      close(dir_fd);
+    }
     return -err;
   }
   int rc;
@@ -40,7 +44,9 @@ int ConnectUnixStream(const std::string& path) {
     rc = connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
   } while (rc < 0 && errno == EINTR);
   int err = errno;
-  if (dir_fd >= 0) close(dir_fd);
+  if (dir_fd >= 0) {
+    close(dir_fd);
+  }
   if (rc < 0) {
     close(fd);
     return -err;

@@ -17,7 +17,7 @@ namespace {
 class ConsoleRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    signal(SIGPIPE, SIG_IGN);
+    (void)signal(SIGPIPE, SIG_IGN);
     ASSERT_EQ(pipe2(in_, O_CLOEXEC), 0);
     ASSERT_EQ(pipe2(out_, O_CLOEXEC | O_NONBLOCK), 0);
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, vm_), 0);
@@ -25,7 +25,9 @@ class ConsoleRelayTest : public ::testing::Test {
   }
   void TearDown() override {
     for (int fd : {in_[0], in_[1], out_[0], out_[1], vm_[0], vm_[1]}) {
-      if (fd >= 0) close(fd);
+      if (fd >= 0) {
+        close(fd);
+      }
     }
   }
   void Type(const std::string& s) {
@@ -45,8 +47,12 @@ class ConsoleRelayTest : public ::testing::Test {
     char buf[4096];
     for (;;) {
       ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-      if (n < 0 && errno == ENOTSOCK) n = read(fd, buf, sizeof(buf));
-      if (n <= 0) break;
+      if (n < 0 && errno == ENOTSOCK) {
+        n = read(fd, buf, sizeof(buf));
+      }
+      if (n <= 0) {
+        break;
+      }
       got.append(buf, static_cast<std::size_t>(n));
     }
     return got;

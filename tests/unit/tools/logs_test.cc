@@ -84,7 +84,9 @@ TEST_F(LogsTest, EmptyFilePrintsNothing) {
 
 TEST_F(LogsTest, TailOfALogLargerThanOneReadChunk) {
   std::string content;
-  for (int i = 0; i < 50000; ++i) content += "line " + std::to_string(i) + "\n";
+  for (int i = 0; i < 50000; ++i) {
+    content += "line " + std::to_string(i) + "\n";
+  }
   WriteLog(content);
   EXPECT_EQ(Print(3), "line 49997\nline 49998\nline 49999\n");
   EXPECT_EQ(Print(-1).size(), content.size());
