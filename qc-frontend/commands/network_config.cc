@@ -35,7 +35,7 @@ int RunNetworkLs(const GlobalOptions& g) {
   for (const auto& n : names) {
     auto c = ctx.project.networks.find(n);
     auto s = nf.find(n);
-    bool up = s != nf.end() && BridgeExists(s->second.bridge);
+    bool up = s != nf.end() && LinkExists(s->second.bridge);
     bool dhcp = s != nf.end() && DnsmasqAlive(s->second);
     std::string status = c == ctx.project.networks.end() ? "orphaned" : (up ? "up" : "down");
     std::string bridge = s != nf.end() ? s->second.bridge : BridgeOf(ctx, n);

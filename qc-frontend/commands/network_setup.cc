@@ -1,5 +1,6 @@
 #include "commands/network_setup.h"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,9 +23,10 @@ std::vector<std::string> BridgeNetworksOf(const Context& ctx, const std::vector<
   return {nets.begin(), nets.end()};
 }
 
-bool BridgeExists(const std::string& bridge) {
-  struct stat st {};
-  return !bridge.empty() && stat(("/sys/class/net/" + bridge).c_str(), &st) == 0;
+// if_nametoindex asks the kernel of our network namespace; /sys/class/net
+// may be a sysfs mounted for another namespace.
+bool LinkExists(const std::string& name) {
+  return !name.empty() && if_nametoindex(name.c_str()) != 0;
 }
 
 bool DnsmasqAlive(const state::NetworkState& ns) {

@@ -23,7 +23,8 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
 
 // dnsmasq recorded for this network is alive and bound to its bridge.
 bool DnsmasqAlive(const state::NetworkState& ns);
-bool BridgeExists(const std::string& bridge);
+// A network link (bridge or TAP) of this name exists in our namespace.
+bool LinkExists(const std::string& name);
 
 // Executes one planned network step through the helper and updates *ns.
 bool ApplyNetworkStep(const Context& ctx, netd_client::NetdClient& netd,

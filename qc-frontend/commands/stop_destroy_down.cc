@@ -45,7 +45,7 @@ bool DeleteLeftoverTaps(const Context& ctx, const std::string& vm, NetdSession* 
   bool exists = false;
   if (!state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, err) || !exists) return true;
   for (const auto& nic : st.nics) {
-    if (nic.tap.empty() || !BridgeExists(nic.tap)) continue;
+    if (nic.tap.empty() || !LinkExists(nic.tap)) continue;
     netd_client::NetdClient* c = netd->Get(err);
     if (c == nullptr || !c->DeleteTap(nic.tap, err)) return false;
   }

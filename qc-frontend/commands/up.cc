@@ -155,7 +155,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
       ctx.out.Error(err);
       return cli::kExitError;
     }
-    a.bridge_exists = BridgeExists(nf[net].bridge);
+    a.bridge_exists = LinkExists(nf[net].bridge);
     net_actual[net] = a;
   }
   std::map<std::string, std::string> hashes;
