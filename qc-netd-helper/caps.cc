@@ -14,8 +14,12 @@ bool SetCaps(const cap_value_t* caps, int n, bool effective, bool inheritable, s
             (!effective || cap_set_flag(c, CAP_EFFECTIVE, n, caps, CAP_SET) == 0) &&
             (!inheritable || cap_set_flag(c, CAP_INHERITABLE, n, caps, CAP_SET) == 0) &&
             cap_set_proc(c) == 0;
-  if (!ok) *err = std::string("cannot set capabilities: ") + std::strerror(errno);
-  if (c != nullptr) cap_free(c);
+  if (!ok) {
+    *err = std::string("cannot set capabilities: ") + std::strerror(errno);
+  }
+  if (c != nullptr) {
+    cap_free(c);
+  }
   return ok;
 }
 
@@ -39,7 +43,9 @@ bool KeepLauncherCaps(std::string* err) {
 }
 
 bool GiveAmbientNetCaps(std::string* err) {
-  if (!SetCaps(kNetBoth, 2, true, true, err)) return false;
+  if (!SetCaps(kNetBoth, 2, true, true, err)) {
+    return false;
+  }
   if (cap_set_ambient(CAP_NET_ADMIN, CAP_SET) != 0 ||
       cap_set_ambient(CAP_NET_BIND_SERVICE, CAP_SET) != 0) {
     *err = std::string("cannot raise ambient capabilities: ") + std::strerror(errno);

@@ -23,12 +23,16 @@ bool NlFail(const char* what, int rc, std::string* err) {
 nl_addr* MakeAddr(const Cidr& c) {
   uint32_t be = htonl(c.addr);
   nl_addr* a = nl_addr_build(AF_INET, &be, sizeof(be));
-  if (a != nullptr) nl_addr_set_prefixlen(a, c.prefix);
+  if (a != nullptr) {
+    nl_addr_set_prefixlen(a, c.prefix);
+  }
   return a;
 }
 
 bool ToCidr(nl_addr* a, Cidr* out) {
-  if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) return false;
+  if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) {
+    return false;
+  }
   uint32_t be = 0;
   std::memcpy(&be, nl_addr_get_binary_addr(a), 4);
   out->addr = ntohl(be);
@@ -45,18 +49,24 @@ bool Rtnl::Connect(std::string* err) {
     return false;
   }
   int rc = nl_connect(sock_, NETLINK_ROUTE);
-  if (rc < 0) return NlFail("connect rtnetlink", rc, err);
+  if (rc < 0) {
+    return NlFail("connect rtnetlink", rc, err);
+  }
   return true;
 }
 
 Rtnl::~Rtnl() {
-  if (sock_ != nullptr) nl_socket_free(sock_);
+  if (sock_ != nullptr) {
+    nl_socket_free(sock_);
+  }
 }
 
 bool Rtnl::Links(std::vector<LinkInfo>* out, std::string* err) {
   nl_cache* cache = nullptr;
   int rc = rtnl_link_alloc_cache(sock_, AF_UNSPEC, &cache);
-  if (rc < 0) return NlFail("list links", rc, err);
+  if (rc < 0) {
+    return NlFail("list links", rc, err);
+  }
   out->clear();
   for (nl_object* o = nl_cache_get_first(cache); o != nullptr; o = nl_cache_get_next(o)) {
     auto* l = reinterpret_cast<rtnl_link*>(o);
@@ -79,7 +89,9 @@ bool Rtnl::Links(std::vector<LinkInfo>* out, std::string* err) {
 bool Rtnl::Ipv4Addresses(std::vector<AddrInfo>* out, std::string* err) {
   nl_cache* cache = nullptr;
   int rc = rtnl_addr_alloc_cache(sock_, &cache);
-  if (rc < 0) return NlFail("list addresses", rc, err);
+  if (rc < 0) {
+    return NlFail("list addresses", rc, err);
+  }
   out->clear();
   for (nl_object* o = nl_cache_get_first(cache); o != nullptr; o = nl_cache_get_next(o)) {
     auto* a = reinterpret_cast<rtnl_addr*>(o);
@@ -96,13 +108,19 @@ bool Rtnl::Ipv4Addresses(std::vector<AddrInfo>* out, std::string* err) {
 bool Rtnl::Ipv4Routes(std::vector<AddrInfo>* out, std::string* err) {
   nl_cache* cache = nullptr;
   int rc = rtnl_route_alloc_cache(sock_, AF_INET, 0, &cache);
-  if (rc < 0) return NlFail("list routes", rc, err);
+  if (rc < 0) {
+    return NlFail("list routes", rc, err);
+  }
   out->clear();
   for (nl_object* o = nl_cache_get_first(cache); o != nullptr; o = nl_cache_get_next(o)) {
     auto* r = reinterpret_cast<rtnl_route*>(o);
     AddrInfo info;
-    if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST) continue;
-    if (!ToCidr(rtnl_route_get_dst(r), &info.cidr) || info.cidr.prefix == 0) continue;
+    if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST) {
+      continue;
+    }
+    if (!ToCidr(rtnl_route_get_dst(r), &info.cidr) || info.cidr.prefix == 0) {
+      continue;
+    }
     rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
     info.ifindex = nh != nullptr ? rtnl_route_nh_get_ifindex(nh) : 0;
     out->push_back(info);
@@ -123,8 +141,12 @@ bool Rtnl::AddBridge(const std::string& name, const std::string& alias, bool* ex
   rtnl_link_set_ifalias(l, alias.c_str());  // the kernel ignores it on create; Configure sets it
   int rc = rtnl_link_add(sock_, l, NLM_F_CREATE | NLM_F_EXCL);
   rtnl_link_put(l);
-  if (rc == -NLE_EXIST) *exists = true;
-  if (rc < 0) return NlFail("create bridge", rc, err);
+  if (rc == -NLE_EXIST) {
+    *exists = true;
+  }
+  if (rc < 0) {
+    return NlFail("create bridge", rc, err);
+  }
   return true;
 }
 
@@ -133,12 +155,16 @@ bool Rtnl::Configure(int ifindex, const std::string& alias, int master_ifindex, 
   rtnl_link* change = rtnl_link_alloc();
   rtnl_link_set_ifindex(orig, ifindex);
   rtnl_link_set_ifalias(change, alias.c_str());
-  if (master_ifindex > 0) rtnl_link_set_master(change, master_ifindex);
+  if (master_ifindex > 0) {
+    rtnl_link_set_master(change, master_ifindex);
+  }
   rtnl_link_set_flags(change, IFF_UP);
   int rc = rtnl_link_change(sock_, orig, change, 0);
   rtnl_link_put(orig);
   rtnl_link_put(change);
-  if (rc < 0) return NlFail("configure link", rc, err);
+  if (rc < 0) {
+    return NlFail("configure link", rc, err);
+  }
   return true;
 }
 
@@ -147,7 +173,9 @@ bool Rtnl::Delete(int ifindex, std::string* err) {
   rtnl_link_set_ifindex(l, ifindex);
   int rc = rtnl_link_delete(sock_, l);
   rtnl_link_put(l);
-  if (rc < 0) return NlFail("delete link", rc, err);
+  if (rc < 0) {
+    return NlFail("delete link", rc, err);
+  }
   return true;
 }
 
@@ -167,7 +195,9 @@ bool Rtnl::AddAddress(int ifindex, const Cidr& c, std::string* err) {
   nl_addr_put(local);
   nl_addr_put(b);
   rtnl_addr_put(a);
-  if (rc < 0) return NlFail("add address", rc, err);
+  if (rc < 0) {
+    return NlFail("add address", rc, err);
+  }
   return true;
 }
 
@@ -181,20 +211,26 @@ bool Rtnl::DeleteAddress(int ifindex, const Cidr& c, std::string* err) {
   int rc = rtnl_addr_delete(sock_, a, 0);
   nl_addr_put(local);
   rtnl_addr_put(a);
-  if (rc < 0) return NlFail("delete address", rc, err);
+  if (rc < 0) {
+    return NlFail("delete address", rc, err);
+  }
   return true;
 }
 
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name) {
   for (const LinkInfo& l : links) {
-    if (l.name == name) return &l;
+    if (l.name == name) {
+      return &l;
+    }
   }
   return nullptr;
 }
 
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, int ifindex) {
   for (const LinkInfo& l : links) {
-    if (l.ifindex == ifindex) return &l;
+    if (l.ifindex == ifindex) {
+      return &l;
+    }
   }
   return nullptr;
 }

@@ -13,15 +13,23 @@ std::string OwnerAlias(uid_t uid) {
 
 bool ParseOwnerAlias(const std::string& alias, uid_t* uid) {
   const std::string prefix = kPrefix;
-  if (alias.size() <= prefix.size() || alias.compare(0, prefix.size(), prefix) != 0) return false;
+  if (alias.size() <= prefix.size() || alias.compare(0, prefix.size(), prefix) != 0) {
+    return false;
+  }
   std::string digits = alias.substr(prefix.size());
-  if (digits.size() > 10 || (digits.size() > 1 && digits[0] == '0')) return false;
+  if (digits.size() > 10 || (digits.size() > 1 && digits[0] == '0')) {
+    return false;
+  }
   std::uint64_t value = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') {
+      return false;
+    }
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
-  if (value > 0xfffffffeULL) return false;  // (uid_t)-1 is not a uid
+  if (value > 0xfffffffeULL) {
+    return false;  // (uid_t)-1 is not a uid
+  }
   *uid = static_cast<uid_t>(value);
   return true;
 }

@@ -13,16 +13,22 @@ namespace {
 
 std::string Trim(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
+  if (b == std::string::npos) {
+    return "";
+  }
   std::size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
 }
 
 bool ParseCount(const std::string& v, unsigned* out) {
-  if (v.empty() || v.size() > 6) return false;
+  if (v.empty() || v.size() > 6) {
+    return false;
+  }
   unsigned n = 0;
   for (char c : v) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') {
+      return false;
+    }
     n = n * 10 + static_cast<unsigned>(c - '0');
   }
   *out = n;
@@ -33,9 +39,13 @@ bool ParseNameList(const std::string& v, std::vector<std::string>* out) {
   std::size_t start = 0;
   while (start <= v.size()) {
     std::size_t comma = v.find(',', start);
-    if (comma == std::string::npos) comma = v.size();
+    if (comma == std::string::npos) {
+      comma = v.size();
+    }
     std::string item = Trim(v.substr(start, comma - start));
-    if (item.empty() || item.find_first_of(" \t") != std::string::npos) return false;
+    if (item.empty() || item.find_first_of(" \t") != std::string::npos) {
+      return false;
+    }
     out->push_back(item);
     start = comma + 1;
   }
@@ -51,14 +61,20 @@ bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
   int lineno = 0;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
+    if (nl == std::string::npos) {
+      nl = text.size();
+    }
     std::string line = text.substr(pos, nl - pos);
     pos = nl + 1;
     ++lineno;
     std::size_t hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
+    if (hash != std::string::npos) {
+      line.resize(hash);
+    }
     line = Trim(line);
-    if (line.empty()) continue;
+    if (line.empty()) {
+      continue;
+    }
     std::string where = "line " + std::to_string(lineno) + ": ";
     std::size_t eq = line.find('=');
     if (eq == std::string::npos) {
@@ -85,7 +101,9 @@ bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
       }
       Quotas* q = &p.quotas;
       if (!user.empty()) {
-        if (p.per_user.count(user) == 0) p.per_user[user] = p.quotas;
+        if (p.per_user.count(user) == 0) {
+          p.per_user[user] = p.quotas;
+        }
         q = &p.per_user[user];
       }
       (key == "max_bridges" ? q->max_bridges
@@ -110,7 +128,9 @@ bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
         *err = where + "pool " + value + " has host bits set";
         return false;
       }
-      if (!pools_seen) p.pools.clear();
+      if (!pools_seen) {
+        p.pools.clear();
+      }
       pools_seen = true;
       p.pools.push_back(c);
     } else {
@@ -148,7 +168,9 @@ bool LoadPolicyFile(const std::string& path, Policy* out, std::string* err) {
   ssize_t n;
   while ((n = read(fd, buf, sizeof(buf))) > 0) {
     text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > 1024 * 1024) break;
+    if (text.size() > 1024 * 1024) {
+      break;
+    }
   }
   close(fd);
   if (n < 0 || text.size() > 1024 * 1024) {
@@ -164,23 +186,33 @@ bool LoadPolicyFile(const std::string& path, Policy* out, std::string* err) {
 }
 
 bool CallerAllowed(const Policy& p, const Caller& c) {
-  if (p.allow_users.empty() && p.allow_groups.empty()) return true;
+  if (p.allow_users.empty() && p.allow_groups.empty()) {
+    return true;
+  }
   auto has = [](const std::vector<std::string>& v, const std::string& s) {
     return !s.empty() && std::find(v.begin(), v.end(), s) != v.end();
   };
-  if (has(p.allow_users, c.user) || has(p.allow_users, std::to_string(c.uid))) return true;
+  if (has(p.allow_users, c.user) || has(p.allow_users, std::to_string(c.uid))) {
+    return true;
+  }
   for (gid_t g : c.gids) {
-    if (has(p.allow_groups, std::to_string(g))) return true;
+    if (has(p.allow_groups, std::to_string(g))) {
+      return true;
+    }
   }
   for (const std::string& g : c.groups) {
-    if (has(p.allow_groups, g)) return true;
+    if (has(p.allow_groups, g)) {
+      return true;
+    }
   }
   return false;
 }
 
 Quotas EffectiveQuotas(const Policy& p, const Caller& c) {
   auto it = p.per_user.find(std::to_string(c.uid));
-  if (it == p.per_user.end() && !c.user.empty()) it = p.per_user.find(c.user);
+  if (it == p.per_user.end() && !c.user.empty()) {
+    it = p.per_user.find(c.user);
+  }
   return it == p.per_user.end() ? p.quotas : it->second;
 }
 

@@ -58,8 +58,12 @@ int RunRequestLoop(Session& s, int sock) {
       std::fprintf(stderr, "qc-netd-helper: receive failed (%d)\n", rc);
       return 1;
     }
-    for (int fd : in.fds) close(fd);  // the helper never accepts fds
-    if (in.eof) return 0;
+    for (int fd : in.fds) {
+      close(fd);  // the helper never accepts fds
+    }
+    if (in.eof) {
+      return 0;
+    }
     Request req;
     Reply reply;
     std::vector<int> fds;
@@ -71,7 +75,9 @@ int RunRequestLoop(Session& s, int sock) {
     } else {
       Dispatch(s, req, &reply, &fds);
     }
-    if (reply.status() == STATUS_UNSPECIFIED) SetReply(&reply, INTERNAL, "no reply produced");
+    if (reply.status() == STATUS_UNSPECIFIED) {
+      SetReply(&reply, INTERNAL, "no reply produced");
+    }
     std::string out;
     if (!reply.SerializeToString(&out) || out.size() > kMaxMessageBytes) {
       CloseAll(&fds);
@@ -81,7 +87,9 @@ int RunRequestLoop(Session& s, int sock) {
     }
     rc = SendMessage(sock, out.data(), out.size(), fds.data(), fds.size());
     CloseAll(&fds);
-    if (rc != 0) return 1;
+    if (rc != 0) {
+      return 1;
+    }
   }
 }
 

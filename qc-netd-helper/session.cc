@@ -12,7 +12,9 @@ void SetReply(Reply* r, Status status, const std::string& message) {
 
 bool LoadLinks(Session& s, std::vector<LinkInfo>* links, Reply* r) {
   std::string err;
-  if (s.rtnl.Links(links, &err)) return true;
+  if (s.rtnl.Links(links, &err)) {
+    return true;
+  }
   SetReply(r, INTERNAL, err);
   return false;
 }
@@ -45,7 +47,9 @@ const LinkInfo* OwnedBridge(const Session& s, const std::vector<LinkInfo>& links
 unsigned CountOwned(const Session& s, const std::vector<LinkInfo>& links, const char* kind) {
   unsigned n = 0;
   for (const LinkInfo& l : links) {
-    if (l.kind == kind && IsOwned(s, l)) ++n;
+    if (l.kind == kind && IsOwned(s, l)) {
+      ++n;
+    }
   }
   return n;
 }

@@ -12,7 +12,9 @@
 namespace qc::netd {
 
 void CloseAll(std::vector<int>* fds) {
-  for (int fd : *fds) close(fd);
+  for (int fd : *fds) {
+    close(fd);
+  }
   fds->clear();
 }
 
@@ -31,8 +33,12 @@ bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid, std
     ifreq ifr{};
     std::memcpy(ifr.ifr_name, name.c_str(), name.size());  // size checked by IsValidTapName
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-    if (queues > 1) ifr.ifr_flags |= IFF_MULTI_QUEUE;
-    if (q == 0) ifr.ifr_flags |= IFF_TUN_EXCL;
+    if (queues > 1) {
+      ifr.ifr_flags |= IFF_MULTI_QUEUE;
+    }
+    if (q == 0) {
+      ifr.ifr_flags |= IFF_TUN_EXCL;
+    }
     if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
       *err = "TUNSETIFF " + name + ": " +
              (errno == EBUSY ? "a device of that name already exists" : std::strerror(errno));

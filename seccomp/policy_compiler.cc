@@ -21,7 +21,9 @@ std::vector<std::string> Split(const std::string& line) {
   std::istringstream in(line);
   std::vector<std::string> words;
   std::string w;
-  while (in >> w) words.push_back(w);
+  while (in >> w) {
+    words.push_back(w);
+  }
   return words;
 }
 
@@ -36,7 +38,9 @@ bool CompileRule(const std::vector<std::string>& w, const std::string& file, int
   std::string action = "SCMP_ACT_ALLOW";
   std::size_t end = w.size();
   for (std::size_t i = 0; i < w.size(); ++i) {
-    if (w[i] != "=>") continue;
+    if (w[i] != "=>") {
+      continue;
+    }
     end = i;
     if (i + 1 < w.size() && w[i + 1] == "kill" && i + 2 == w.size()) {
       action = "SCMP_ACT_KILL_PROCESS";
@@ -52,7 +56,9 @@ bool CompileRule(const std::vector<std::string>& w, const std::string& file, int
   std::size_t i = 1;
   while (i < end) {
     if (count > 0) {
-      if (w[i] != "&&") return Fail(file, lineno, "expected '&&' between conditions");
+      if (w[i] != "&&") {
+        return Fail(file, lineno, "expected '&&' between conditions");
+      }
       ++i;
     }
     if (i >= end || w[i].size() != 4 || w[i].compare(0, 3, "arg") != 0 || w[i][3] < '0' ||
@@ -73,7 +79,9 @@ bool CompileRule(const std::vector<std::string>& w, const std::string& file, int
       return Fail(file, lineno, "expected 'argN == VALUE' or 'argN & MASK == VALUE'");
     }
     ++count;
-    if (count > 6) return Fail(file, lineno, "too many conditions");
+    if (count > 6) {
+      return Fail(file, lineno, "too many conditions");
+    }
   }
   *out = "  {SCMP_SYS(" + w[0] + "), " + action + ", " + std::to_string(count) + ", {" + conds +
          "}, \"" + w[0] + "\"},\n";
@@ -101,16 +109,22 @@ int main(int argc, char** argv) {
   while (std::getline(in, line)) {
     ++lineno;
     std::size_t hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
+    if (hash != std::string::npos) {
+      line.resize(hash);
+    }
     std::vector<std::string> w = Split(line);
-    if (w.empty()) continue;
+    if (w.empty()) {
+      continue;
+    }
     if (w[0] == "include" && w.size() == 2) {
       includes += "#include " + w[1] + "\n";
     } else if (w[0] == "default" && w.size() == 2 && (w[1] == "kill" || w[1] == "allow")) {
       default_action = w[1] == "kill" ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ALLOW";
     } else {
       std::string rule;
-      if (!CompileRule(w, file, lineno, &rule)) return 1;
+      if (!CompileRule(w, file, lineno, &rule)) {
+        return 1;
+      }
       rules += rule;
     }
   }

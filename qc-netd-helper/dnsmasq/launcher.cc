@@ -29,7 +29,9 @@ namespace {
 std::string ReadSmallFile(const std::string& path) {
   std::string text;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return text;
+  if (fd < 0) {
+    return text;
+  }
   char buf[4096];
   ssize_t n;
   while ((n = read(fd, buf, sizeof(buf))) > 0 && text.size() < 65536) {
@@ -44,24 +46,33 @@ std::string ReadSmallFile(const std::string& path) {
 std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
   std::vector<int> pids;
   DIR* d = opendir("/proc");
-  if (d == nullptr) return pids;
+  if (d == nullptr) {
+    return pids;
+  }
   while (dirent* e = readdir(d)) {
     int pid = std::atoi(e->d_name);
-    if (pid <= 0) continue;
+    if (pid <= 0) {
+      continue;
+    }
     std::string dir = "/proc/" + std::string(e->d_name);
     char exe[4096];
     ssize_t n = readlink((dir + "/exe").c_str(), exe, sizeof(exe) - 1);
-    if (n <= 0 || std::string(exe, static_cast<std::size_t>(n)) != QC_DNSMASQ_PATH) continue;
+    if (n <= 0 || std::string(exe, static_cast<std::size_t>(n)) != QC_DNSMASQ_PATH) {
+      continue;
+    }
     std::string status = ReadSmallFile(dir + "/status");
     std::size_t u = status.find("\nUid:\t");
-    if (u == std::string::npos || std::strtoul(status.c_str() + u + 6, nullptr, 10) != uid)
+    if (u == std::string::npos || std::strtoul(status.c_str() + u + 6, nullptr, 10) != uid) {
       continue;
+    }
     std::string cmdline = ReadSmallFile(dir + "/cmdline");
     std::string want = bridge.empty() ? std::string("--interface=qc-") : "--interface=" + bridge;
     std::size_t start = 0;
     while (start < cmdline.size()) {
       std::size_t end = cmdline.find('\0', start);
-      if (end == std::string::npos) end = cmdline.size();
+      if (end == std::string::npos) {
+        end = cmdline.size();
+      }
       std::string arg = cmdline.substr(start, end - start);
       if (bridge.empty() ? arg.compare(0, want.size(), want) == 0 : arg == want) {
         pids.push_back(pid);
@@ -97,7 +108,9 @@ DhcpResult Spawn(const std::vector<std::string>& argv, uid_t uid, const std::str
       _exit(126);
     }
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
     args.push_back(nullptr);
     char* empty_env[] = {nullptr};
     execve(QC_DNSMASQ_PATH, args.data(), empty_env);
@@ -117,7 +130,9 @@ DhcpResult Spawn(const std::vector<std::string>& argv, uid_t uid, const std::str
   ssize_t n = read(errpipe[0], buf, sizeof(buf) - 1);
   close(errpipe[0]);
   std::string text = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.pop_back();
+  }
   if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
     res.message = "dnsmasq failed to start: " +
                   (text.empty() ? "exit status " + std::to_string(wstatus) : text);
@@ -196,8 +211,12 @@ void RunLauncher(int sock, uid_t uid) {
   }
   for (;;) {
     Received in;
-    if (ReceiveMessage(sock, &in) != 0 || in.eof) _exit(0);
-    for (int fd : in.fds) close(fd);
+    if (ReceiveMessage(sock, &in) != 0 || in.eof) {
+      _exit(0);
+    }
+    for (int fd : in.fds) {
+      close(fd);
+    }
     std::vector<std::string> f;
     std::string cur;
     for (std::uint8_t b : in.bytes) {
@@ -216,7 +235,9 @@ void RunLauncher(int sock, uid_t uid) {
     } else if (f[0] == "count") {
       r.pid = static_cast<int>(FindDnsmasq(uid, "").size());
     } else if (f[0] == "stop" && f.size() == 2 && IsValidBridgeName(f[1])) {
-      for (int pid : FindDnsmasq(uid, f[1])) kill(pid, SIGTERM);
+      for (int pid : FindDnsmasq(uid, f[1])) {
+        kill(pid, SIGTERM);
+      }
     } else if (f[0] == "start") {
       r = Start(f, uid);
     } else {

@@ -10,7 +10,9 @@ namespace {
 
 bool Call(int sock, const std::vector<std::string>& fields, DhcpResult* out, std::string* err) {
   std::string msg;
-  for (const std::string& f : fields) msg += f + '\0';
+  for (const std::string& f : fields) {
+    msg += f + '\0';
+  }
   Received in;
   if (SendMessage(sock, msg.data(), msg.size()) != 0 || ReceiveMessage(sock, &in) != 0 || in.eof ||
       in.truncated) {
@@ -50,15 +52,21 @@ bool LauncherStart(int sock, const DhcpStart& req, DhcpResult* out, std::string*
 
 bool LauncherCount(int sock, unsigned* count, std::string* err) {
   DhcpResult r;
-  if (!Call(sock, {"count"}, &r, err)) return false;
+  if (!Call(sock, {"count"}, &r, err)) {
+    return false;
+  }
   *count = static_cast<unsigned>(r.pid);
   return true;
 }
 
 bool LauncherStop(int sock, const std::string& bridge, std::string* err) {
   DhcpResult r;
-  if (!Call(sock, {"stop", bridge}, &r, err)) return false;
-  if (r.status != OK) *err = r.message;
+  if (!Call(sock, {"stop", bridge}, &r, err)) {
+    return false;
+  }
+  if (r.status != OK) {
+    *err = r.message;
+  }
   return r.status == OK;
 }
 

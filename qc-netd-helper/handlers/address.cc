@@ -39,7 +39,9 @@ bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, 
 
 void RandomBackoff() {
   unsigned char b = 0;
-  if (getrandom(&b, 1, 0) != 1) b = 7;
+  if (getrandom(&b, 1, 0) != 1) {
+    b = 7;
+  }
   timespec ts{0, (1 + b % 20) * 1000000L};
   nanosleep(&ts, nullptr);
 }
@@ -48,9 +50,13 @@ void RandomBackoff() {
 
 void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) return;
+  if (!LoadLinks(s, &links, r)) {
+    return;
+  }
   const LinkInfo* l = OwnedBridge(s, links, req.bridge(), r);
-  if (l == nullptr) return;
+  if (l == nullptr) {
+    return;
+  }
   int bridge = l->ifindex;
   Cidr c;
   std::string err;
@@ -76,7 +82,9 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
     return;
   }
   for (const AddrInfo& a : addrs) {
-    if (a.ifindex != bridge) continue;
+    if (a.ifindex != bridge) {
+      continue;
+    }
     if (a.cidr.addr == c.addr && a.cidr.prefix == c.prefix) {
       r->set_already_existed(true);
       SetReply(r, OK, req.bridge() + " already has " + FormatCidr(c));

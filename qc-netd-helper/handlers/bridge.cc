@@ -14,7 +14,9 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
     return;
   }
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) return;
+  if (!LoadLinks(s, &links, r)) {
+    return;
+  }
   std::string err;
   bool exists = false;
   if (FindLink(links, name) == nullptr) {
@@ -27,7 +29,9 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
       SetReply(r, INTERNAL, err);
       return;
     }
-    if (!LoadLinks(s, &links, r)) return;
+    if (!LoadLinks(s, &links, r)) {
+      return;
+    }
   } else {
     exists = true;
   }
@@ -48,7 +52,9 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
   }
   int ifindex = l->ifindex;
   if (!s.rtnl.Configure(ifindex, OwnerAlias(s.caller.uid), 0, &err)) {
-    if (!exists) s.rtnl.Delete(ifindex, &err);
+    if (!exists) {
+      s.rtnl.Delete(ifindex, &err);
+    }
     SetReply(r, INTERNAL, err);
     return;
   }
@@ -64,14 +70,18 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
 
 void HandleDeleteBridge(Session& s, const DeleteBridge& req, Reply* r) {
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) return;
+  if (!LoadLinks(s, &links, r)) {
+    return;
+  }
   if (IsValidBridgeName(req.name()) && FindLink(links, req.name()) == nullptr) {
     r->set_already_existed(true);
     SetReply(r, OK, "bridge " + req.name() + " does not exist");
     return;
   }
   const LinkInfo* l = OwnedBridge(s, links, req.name(), r);
-  if (l == nullptr) return;
+  if (l == nullptr) {
+    return;
+  }
   std::string err;
   if (!NatOff(req.name(), &err) || !LauncherStop(s.launcher_fd, req.name(), &err) ||
       !s.rtnl.Delete(l->ifindex, &err)) {

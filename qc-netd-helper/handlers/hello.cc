@@ -12,7 +12,9 @@ void HandleHello(Session& s, const Hello& req, Reply* r) {
     return;
   }
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) return;
+  if (!LoadLinks(s, &links, r)) {
+    return;
+  }
   unsigned dnsmasq = 0;
   std::string err;
   if (!LauncherCount(s.launcher_fd, &dnsmasq, &err)) {
@@ -23,7 +25,9 @@ void HandleHello(Session& s, const Hello& req, Reply* r) {
   HelloReply* h = r->mutable_hello();
   h->set_version(kProtocolVersion);
   h->set_uid(s.caller.uid);
-  for (const Cidr& p : s.policy.pools) h->add_allowed_pools(FormatCidr(p));
+  for (const Cidr& p : s.policy.pools) {
+    h->add_allowed_pools(FormatCidr(p));
+  }
   Quota* q = h->mutable_quota();
   q->set_max_bridges(s.quotas.max_bridges);
   q->set_max_taps(s.quotas.max_taps);

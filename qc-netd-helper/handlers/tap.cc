@@ -20,9 +20,13 @@ void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int
     return;
   }
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) return;
+  if (!LoadLinks(s, &links, r)) {
+    return;
+  }
   const LinkInfo* bridge = OwnedBridge(s, links, req.bridge(), r);
-  if (bridge == nullptr) return;
+  if (bridge == nullptr) {
+    return;
+  }
   int bridge_ifindex = bridge->ifindex;
   const LinkInfo* existing = FindLink(links, name);
   if (existing != nullptr) {
@@ -43,7 +47,9 @@ void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int
   }
   // From here on, closing the fds removes the TAP again.
   const LinkInfo* tap = nullptr;
-  if (LoadLinks(s, &links, r)) tap = FindLink(links, name);
+  if (LoadLinks(s, &links, r)) {
+    tap = FindLink(links, name);
+  }
   if (tap == nullptr ||
       !s.rtnl.Configure(tap->ifindex, OwnerAlias(s.caller.uid), bridge_ifindex, &err)) {
     CloseAll(fds);
@@ -66,7 +72,9 @@ void HandleDeleteTap(Session& s, const DeleteTap& req, Reply* r) {
     return;
   }
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) return;
+  if (!LoadLinks(s, &links, r)) {
+    return;
+  }
   const LinkInfo* l = FindLink(links, req.name());
   if (l == nullptr) {
     r->set_already_existed(true);
