@@ -18,6 +18,7 @@ namespace qc::commands {
 namespace {
 
 constexpr int kFirstSshPort = 2222;
+constexpr std::uint64_t kDefaultVolumeBytes = 1ULL << 30;  // volume without a size
 
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
@@ -133,6 +134,25 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
   if (have_disk) {
     auto* d = spec.add_disks();
     d->set_path(L.Disk(name));
+    d->set_format("qcow2");
+  }
+
+  // Named volumes: project-wide qcow2 files that survive destroy and down.
+  for (const auto& vol : vm.volumes) {
+    std::string path = L.root + "/volumes/" + vol + ".qcow2";
+    if (!std::filesystem::exists(path)) {
+      auto it = ctx.project.volumes.find(vol);
+      std::uint64_t size = it != ctx.project.volumes.end() ? it->second.size_bytes : 0;
+      if (size == 0) size = kDefaultVolumeBytes;
+      if (!state::MakeDirs(L.root + "/volumes", error) ||
+          !RunTool({"qemu-img", "create", "-q", "-f", "qcow2", path, std::to_string(size)},
+                   error)) {
+        *error = "vm '" + name + "': volume '" + vol + "': " + *error;
+        return false;
+      }
+    }
+    auto* d = spec.add_disks();
+    d->set_path(path);
     d->set_format("qcow2");
   }
 
