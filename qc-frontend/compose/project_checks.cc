@@ -9,6 +9,7 @@ namespace {
 template <typename T>
 std::vector<std::string> Keys(const std::map<std::string, T>& m) {
   std::vector<std::string> keys;
+  keys.reserve(m.size());
   for (const auto& kv : m) {
     keys.push_back(kv.first);
   }
@@ -52,9 +53,11 @@ void CheckPorts(Diagnostics& diag, const std::map<std::string, VmRefs>& refs,
       const std::string key = std::to_string(v.ports[i].host) + "/" + v.ports[i].protocol;
       auto [it, inserted] = used.emplace(key, vm);
       if (!inserted) {
-        diag.Error(r.ports[i].pos,
-                   "vm '" + vm + "': host port " + key + " is already used" +
-                       (it->second == vm ? " by this vm" : " by vm '" + it->second + "'"));
+        std::string message = "vm '" + vm + "': host port ";
+        message += key;
+        message += " is already used";
+        message += it->second == vm ? " by this vm" : " by vm '" + it->second + "'";
+        diag.Error(r.ports[i].pos, std::move(message));
       }
     }
   }

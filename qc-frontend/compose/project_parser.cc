@@ -36,7 +36,8 @@ void ParseNetwork(Reader& reader, const Entry& entry, Network* net) {
       net->driver = *text;
     } else if (field.key == "subnet") {
       if (std::string problem = CheckSubnet(*text); !problem.empty()) {
-        reader.diag().Error(field.value_pos, owner + ": " + problem);
+        problem.insert(0, owner + ": ");
+        reader.diag().Error(field.value_pos, std::move(problem));
         continue;
       }
       net->subnet = *text;

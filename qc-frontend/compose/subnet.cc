@@ -13,7 +13,7 @@ std::string CheckSubnet(std::string_view subnet) {
     return "";
   }
   const std::string text(subnet);
-  const std::string bad =
+  std::string bad =
       "invalid subnet '" + text + "': expected 'auto' or an IPv4 CIDR such as 172.20.0.0/24";
   const std::size_t slash = text.find('/');
   if (slash == std::string::npos) {

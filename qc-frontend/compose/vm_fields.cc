@@ -23,7 +23,7 @@ std::optional<unsigned> ParseDecimal(std::string_view text, unsigned max) {
 
 std::string ParsePortMapping(std::string_view text, PortMapping* out) {
   const std::string quoted = "'" + std::string(text) + "'";
-  const std::string format =
+  std::string format =
       "invalid port mapping " + quoted + ": expected 'HOST:GUEST' or 'HOST:GUEST/tcp|udp'";
   std::string_view ports = text;
   std::string protocol = "tcp";

@@ -154,7 +154,8 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
         VolumeMount mount;
         std::string problem = ParseVolumeEntry(item.text, &mount);
         if (!problem.empty()) {
-          diag.Error(item.pos, owner + ": " + problem);
+          problem.insert(0, owner + ": ");
+          diag.Error(item.pos, std::move(problem));
           continue;
         }
         if (mount.named) {
@@ -181,7 +182,8 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
         PortMapping mapping;
         std::string problem = ParsePortMapping(item.text, &mapping);
         if (!problem.empty()) {
-          diag.Error(item.pos, owner + ": " + problem);
+          problem.insert(0, owner + ": ");
+          diag.Error(item.pos, std::move(problem));
           continue;
         }
         vm->ports.push_back(mapping);

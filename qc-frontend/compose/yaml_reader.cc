@@ -72,8 +72,8 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
         known = known || a == key;
       }
       if (!known) {
-        std::string message = owner.empty() ? "unknown top-level key '" + key + "'"
-                                            : owner + ": unknown key '" + key + "'";
+        std::string message = owner.empty() ? "unknown top-level key '" : owner + ": unknown key '";
+        message += key + "'";
         if (!section.empty()) {
           message += " in '" + section + "'";
         }
