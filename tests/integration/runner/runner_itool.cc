@@ -28,14 +28,14 @@ int Launch(const std::string& runner, const std::string& spec_file, const std::s
   bytes << in.rdbuf();
   qc::vm::VmSpec spec;
   if (!in || !spec.ParseFromString(bytes.str())) {
-    std::fprintf(stderr, "runner_itool: cannot read a VmSpec from %s\n", spec_file.c_str());
+    (void)std::fprintf(stderr, "runner_itool: cannot read a VmSpec from %s\n", spec_file.c_str());
     return 1;
   }
   std::vector<int> fds;
   if (with_fds) {
     qc::Received msg;
     if (qc::ReceiveMessage(3, &msg) != 0 || msg.fds.empty()) {
-      std::fprintf(stderr, "runner_itool: no TAP fds on fd 3\n");
+      (void)std::fprintf(stderr, "runner_itool: no TAP fds on fd 3\n");
       return 1;
     }
     fds = msg.fds;
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   if (args.size() == 5 && args[0] == "stop") {
     return Stop(args[1], args[2], args[3], args[4]);
   }
-  std::fprintf(
+  (void)std::fprintf(
       stderr,
       "usage: runner_itool launch RUNNER SPEC LOG [tap] | stop QMP PID GRACE force|graceful\n");
   return 2;

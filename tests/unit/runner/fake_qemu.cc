@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     }
   }
   if (dir.empty()) {
-    std::fprintf(stderr, "fake-qemu: no -pidfile\n");
+    (void)std::fprintf(stderr, "fake-qemu: no -pidfile\n");
     return 1;
   }
   std::string fds;
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
       out << "arg " << argv[i] << "\n";
     }
   }
-  std::rename(tmp.c_str(), (dir + "/fake-qemu.report").c_str());
+  (void)std::rename(tmp.c_str(), (dir + "/fake-qemu.report").c_str());
   for (;;) {
     pause();
   }

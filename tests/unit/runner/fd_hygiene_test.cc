@@ -68,6 +68,7 @@ std::string InChild(const std::vector<int>& keep, int control, const std::vector
 
 TEST(PrepareFdsForExec, KeepsNamedFdsAndClosesTheRest) {
   std::vector<int> fds;
+  fds.reserve(6);
   for (int i = 0; i < 6; ++i) {
     fds.push_back(open("/dev/null", O_RDONLY | O_CLOEXEC));  // cloexec like received fds
   }

@@ -25,7 +25,7 @@ pid_t StartFakeQemu(bool ignore_sigterm) {
   pid_t pid = fork();
   if (pid == 0) {
     if (ignore_sigterm) {
-      signal(SIGTERM, SIG_IGN);
+      (void)signal(SIGTERM, SIG_IGN);
     }
     (void)write(ready[1], "x", 1);
     for (;;) {
