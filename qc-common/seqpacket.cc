@@ -9,7 +9,9 @@
 namespace qc {
 
 int SendMessage(int sock, const void* data, std::size_t len, const int* fds, std::size_t nfds) {
-  if (len > kMaxMessageBytes || nfds > kMaxFdsPerMessage) return -EMSGSIZE;
+  if (len > kMaxMessageBytes || nfds > kMaxFdsPerMessage) {
+    return -EMSGSIZE;
+  }
   iovec iov{const_cast<void*>(data), len};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFdsPerMessage)] = {};
   msghdr msg{};
@@ -28,7 +30,9 @@ int SendMessage(int sock, const void* data, std::size_t len, const int* fds, std
   do {
     n = sendmsg(sock, &msg, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return -errno;
+  if (n < 0) {
+    return -errno;
+  }
   return static_cast<std::size_t>(n) == len ? 0 : -EIO;
 }
 
@@ -53,7 +57,9 @@ int ReceiveMessage(int sock, Received* out) {
     return -errno;
   }
   for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
-    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
+    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+      continue;
+    }
     std::size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     for (std::size_t i = 0; i < count; ++i) {
       int fd;
@@ -63,7 +69,9 @@ int ReceiveMessage(int sock, Received* out) {
   }
   out->truncated = (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
   if (out->truncated) {
-    for (int fd : out->fds) close(fd);
+    for (int fd : out->fds) {
+      close(fd);
+    }
     out->fds.clear();
   }
   out->bytes.resize(static_cast<std::size_t>(n));
@@ -75,10 +83,14 @@ int ReceiveMessage(int sock, Received* out) {
 bool IsSeqpacketSocket(int fd) {
   int type = 0;
   socklen_t len = sizeof(type);
-  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET) return false;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET) {
+    return false;
+  }
   sockaddr_storage addr{};
   socklen_t alen = sizeof(addr);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) return false;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) {
+    return false;
+  }
   return addr.ss_family == AF_UNIX;
 }
 

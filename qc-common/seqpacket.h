@@ -12,7 +12,7 @@ namespace qc {
 
 // Largest datagram either side sends or accepts. Anything larger is a
 // protocol error (the receiver sees it as truncated).
-inline constexpr std::size_t kMaxMessageBytes = 16 * 1024;
+inline constexpr std::size_t kMaxMessageBytes = std::size_t{16} * 1024;
 // Largest number of fds accepted with one datagram (multiqueue TAPs).
 inline constexpr std::size_t kMaxFdsPerMessage = 16;
 // Protocol version spoken in Hello.
@@ -20,9 +20,9 @@ inline constexpr std::uint32_t kProtocolVersion = 1;
 
 struct Received {
   std::vector<std::uint8_t> bytes;
-  std::vector<int> fds;   // owned by the caller; close them
-  bool truncated = false; // datagram or its fds did not fit
-  bool eof = false;       // peer closed
+  std::vector<int> fds;    // owned by the caller; close them
+  bool truncated = false;  // datagram or its fds did not fit
+  bool eof = false;        // peer closed
 };
 
 // Sends one datagram with fds attached. Returns 0 or -errno.
