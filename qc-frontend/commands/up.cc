@@ -17,6 +17,7 @@
 #include "commands/vm_instance.h"
 #include "commands/vm_probe.h"
 #include "commands/vm_status.h"
+#include "naming/ipv4.h"
 #include "planner/up_plan.h"
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
@@ -146,7 +147,22 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   // Desired network state first: subnets, reservations, dnsmasq files.
   std::vector<std::string> nets = BridgeNetworksOf(ctx, vms);
   std::map<std::string, planner::NetworkActual> net_actual;
+  NetdSession netd;
   for (const auto& net : nets) {
+    // A manual subnet that changed: the old bridge goes, a new one comes.
+    const std::string& want = ctx.project.networks.at(net).subnet;
+    auto want_cidr = naming::ParseCidr(want);
+    if (nf.count(net) != 0 && want != "auto" && want_cidr &&
+        want_cidr->ToString() != nf[net].subnet) {
+      ctx.out.Note("network " + net + ": subnet changed from " + nf[net].subnet + " to " +
+                   want_cidr->ToString() + ", recreating it");
+      netd_client::NetdClient* c = netd.Get(&err);
+      if (c == nullptr || !TeardownNetwork(ctx, *c, net, nf[net], &err)) {
+        ctx.out.Error(err);
+        return cli::kExitError;
+      }
+      nf.erase(net);
+    }
     planner::NetworkActual a;
     a.has_state = nf.count(net) != 0;
     if (a.has_state) a.dnsmasq_running = DnsmasqAlive(nf[net]);
@@ -174,7 +190,6 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   }
   planner::UpPlan plan = PlanUp(vms, hashes, vm_actual, nets, net_actual);
 
-  NetdSession netd;
   bool need_helper = false;
   for (const auto& s : plan.networks) need_helper |= !s.unchanged();
   for (const auto& s : plan.vms) {
