@@ -25,7 +25,7 @@ namespace {
 constexpr int kSock = 3;
 
 int Die(const std::string& why) {
-  std::fprintf(stderr, "qc-netd-helper: %s\n", why.c_str());
+  (void)std::fprintf(stderr, "qc-netd-helper: %s\n", why.c_str());
   return 2;
 }
 

@@ -11,6 +11,8 @@
 namespace qc::netd {
 namespace {
 
+constexpr std::size_t kMaxPolicyBytes = std::size_t{1} << 20;
+
 std::string Trim(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) {
@@ -96,7 +98,8 @@ bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
     if (key == "max_bridges" || key == "max_taps" || key == "max_dnsmasq") {
       unsigned n = 0;
       if (!ParseCount(value, &n)) {
-        *err = where + key + " needs a number, got '" + value + "'";
+        *err = where;
+        *err += key + " needs a number, got '" + value + "'";
         return false;
       }
       Quotas* q = &p.quotas;
@@ -121,11 +124,13 @@ bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
       Cidr c;
       std::string cerr;
       if (!ParseCidr(value, &c, &cerr)) {
-        *err = where + "pool: " + cerr;
+        *err = where;
+        *err += "pool: " + cerr;
         return false;
       }
       if (NetworkOf(c) != c.addr) {
-        *err = where + "pool " + value + " has host bits set";
+        *err = where;
+        *err += "pool " + value + " has host bits set";
         return false;
       }
       if (!pools_seen) {
@@ -134,7 +139,8 @@ bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
       pools_seen = true;
       p.pools.push_back(c);
     } else {
-      *err = where + "unknown key '" + key + "'";
+      *err = where;
+      *err += "unknown key '" + key + "'";
       return false;
     }
   }
@@ -168,12 +174,12 @@ bool LoadPolicyFile(const std::string& path, Policy* out, std::string* err) {
   ssize_t n;
   while ((n = read(fd, buf, sizeof(buf))) > 0) {
     text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > 1024 * 1024) {
+    if (text.size() > kMaxPolicyBytes) {
       break;
     }
   }
   close(fd);
-  if (n < 0 || text.size() > 1024 * 1024) {
+  if (n < 0 || text.size() > kMaxPolicyBytes) {
     *err = path + ": cannot read (or larger than 1 MiB)";
     return false;
   }

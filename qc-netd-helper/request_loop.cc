@@ -55,7 +55,7 @@ int RunRequestLoop(Session& s, int sock) {
     Received in;
     int rc = ReceiveMessage(sock, &in);
     if (rc != 0) {
-      std::fprintf(stderr, "qc-netd-helper: receive failed (%d)\n", rc);
+      (void)std::fprintf(stderr, "qc-netd-helper: receive failed (%d)\n", rc);
       return 1;
     }
     for (int fd : in.fds) {

@@ -104,17 +104,18 @@ DhcpResult Spawn(const std::vector<std::string>& argv, uid_t uid, const std::str
     close_range(3, ~0U, 0);
     std::string cerr;
     if (!GiveAmbientNetCaps(&cerr)) {
-      std::fprintf(stderr, "%s\n", cerr.c_str());
+      (void)std::fprintf(stderr, "%s\n", cerr.c_str());
       _exit(126);
     }
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& a : argv) {
       args.push_back(const_cast<char*>(a.c_str()));
     }
     args.push_back(nullptr);
     char* empty_env[] = {nullptr};
     execve(QC_DNSMASQ_PATH, args.data(), empty_env);
-    std::fprintf(stderr, "exec %s: %s\n", QC_DNSMASQ_PATH, std::strerror(errno));
+    (void)std::fprintf(stderr, "exec %s: %s\n", QC_DNSMASQ_PATH, std::strerror(errno));
     _exit(127);
   }
   close(errpipe[1]);
@@ -206,7 +207,7 @@ void RunLauncher(int sock, uid_t uid) {
   std::string err;
   if (!KeepLauncherCaps(&err) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
       !seccomp::LoadPolicy(seccomp::kDnsmasqLauncher, &err)) {
-    std::fprintf(stderr, "qc-netd-helper: dnsmasq launcher: %s\n", err.c_str());
+    (void)std::fprintf(stderr, "qc-netd-helper: dnsmasq launcher: %s\n", err.c_str());
     _exit(1);
   }
   for (;;) {
@@ -229,20 +230,20 @@ void RunLauncher(int sock, uid_t uid) {
     }
     DhcpResult r;
     r.status = OK;
-    if (in.truncated || f.empty()) {
+    bool known = !in.truncated && !f.empty() &&
+                 (f[0] == "count" || (f[0] == "stop" && f.size() == 2 && IsValidBridgeName(f[1])) ||
+                  f[0] == "start");
+    if (!known) {
       r.status = PROTOCOL_ERROR;
       r.message = "bad launcher request";
     } else if (f[0] == "count") {
       r.pid = static_cast<int>(FindDnsmasq(uid, "").size());
-    } else if (f[0] == "stop" && f.size() == 2 && IsValidBridgeName(f[1])) {
+    } else if (f[0] == "stop") {
       for (int pid : FindDnsmasq(uid, f[1])) {
         kill(pid, SIGTERM);
       }
-    } else if (f[0] == "start") {
-      r = Start(f, uid);
     } else {
-      r.status = PROTOCOL_ERROR;
-      r.message = "bad launcher request";
+      r = Start(f, uid);
     }
     SendResult(sock, r);
   }
