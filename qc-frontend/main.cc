@@ -21,7 +21,7 @@ void AddFormat(CLI::App* cmd, GlobalOptions* g) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int RealMain(int argc, char** argv) {
   GlobalOptions g;
   const char* dbg = std::getenv("QEMU_COMPOSE_DEBUG");
   g.debug = dbg != nullptr && *dbg != '\0' && std::string(dbg) != "0";
@@ -158,15 +158,33 @@ int main(int argc, char** argv) {
     std::cout << "qemu-compose " << QC_VERSION << "\n";
     return qc::cli::kExitOk;
   }
-  if (*up) return RunUp(g, up_o);
-  if (*stop) return RunStop(g, stop_o);
-  if (*destroy) return RunDestroy(g, destroy_o);
-  if (*down) return RunDown(g, down_o);
-  if (*ps) return RunPs(g);
-  if (*inspect) return RunInspect(g, inspect_vm);
-  if (*net_ls) return RunNetworkLs(g);
-  if (*net_down) return RunNetworkDown(g, net_names);
-  if (*config) return RunConfig(g);
+  if (*up) {
+    return RunUp(g, up_o);
+  }
+  if (*stop) {
+    return RunStop(g, stop_o);
+  }
+  if (*destroy) {
+    return RunDestroy(g, destroy_o);
+  }
+  if (*down) {
+    return RunDown(g, down_o);
+  }
+  if (*ps) {
+    return RunPs(g);
+  }
+  if (*inspect) {
+    return RunInspect(g, inspect_vm);
+  }
+  if (*net_ls) {
+    return RunNetworkLs(g);
+  }
+  if (*net_down) {
+    return RunNetworkDown(g, net_names);
+  }
+  if (*config) {
+    return RunConfig(g);
+  }
   if (*doctor) {
     qc::tools::DoctorOptions d;
     d.helper_path = qc::paths::HelperPath();
@@ -175,8 +193,26 @@ int main(int argc, char** argv) {
     d.color = !d.json && isatty(1) == 1 && std::getenv("NO_COLOR") == nullptr;
     return qc::tools::RunDoctor(d);
   }
-  if (*console) return RunConsoleCmd(g, console_vm);
-  if (*logs) return RunLogsCmd(g, logs_vm, logs_follow, logs_lines);
-  if (*ssh) return RunSshCmd(g, ssh_vm, ssh_user, ssh_cmd);
+  if (*console) {
+    return RunConsoleCmd(g, console_vm);
+  }
+  if (*logs) {
+    return RunLogsCmd(g, logs_vm, logs_follow, logs_lines);
+  }
+  if (*ssh) {
+    return RunSshCmd(g, ssh_vm, ssh_user, ssh_cmd);
+  }
   return qc::cli::kExitUsage;
+}
+
+// Last resort: an unexpected exception is reported, never a crash.
+int main(int argc, char** argv) {
+  try {
+    return RealMain(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "error: internal error\n";
+  }
+  return qc::cli::kExitError;
 }

@@ -22,20 +22,28 @@ std::string RenderTable(const std::vector<std::string>& header,
     }
   };
   measure(header);
-  for (const auto& r : rows) measure(r);
+  for (const auto& r : rows) {
+    measure(r);
+  }
   std::string out;
   auto emit = [&](const std::vector<std::string>& row) {
     std::string line;
     for (std::size_t i = 0; i < widths.size(); ++i) {
       std::string cell = i < row.size() ? row[i] : "";
       line += cell;
-      if (i + 1 < widths.size()) line += std::string(widths[i] - Width(cell) + 3, ' ');
+      if (i + 1 < widths.size()) {
+        line += std::string(widths[i] - Width(cell) + 3, ' ');
+      }
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
     out += line + "\n";
   };
   emit(header);
-  for (const auto& r : rows) emit(r);
+  for (const auto& r : rows) {
+    emit(r);
+  }
   return out;
 }
 

@@ -22,11 +22,13 @@ bool LoadContext(const GlobalOptions& opts, Context* ctx) {
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string kv = *e;
     auto eq = kv.find('=');
-    if (eq != std::string::npos) lo.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq != std::string::npos) {
+      lo.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
   }
   std::string error;
   if (!compose::LoadProject(lo, &ctx->project, &error)) {
-    std::fprintf(stderr, "%s\n", error.c_str());
+    (void)std::fprintf(stderr, "%s\n", error.c_str());
     return false;
   }
   ctx->layout = state::Layout::ForProject(ctx->project.project_dir);
@@ -61,7 +63,9 @@ bool SelectVms(const Context& ctx, const std::vector<std::string>& names,
   }
   std::vector<std::string> order = ctx.project.start_order;
   if (order.empty()) {
-    for (const auto& [name, vm] : ctx.project.vms) order.push_back(name);
+    for (const auto& [name, vm] : ctx.project.vms) {
+      order.push_back(name);
+    }
   }
   for (const auto& n : order) {
     if (names.empty() || std::find(names.begin(), names.end(), n) != names.end()) {

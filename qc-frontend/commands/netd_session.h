@@ -14,7 +14,9 @@ class NetdSession {
  public:
   // nullptr + error if the helper cannot be started.
   netd_client::NetdClient* Get(std::string* error) {
-    if (!client_) client_ = netd_client::NetdClient::Start(paths::HelperPath(), error);
+    if (!client_) {
+      client_ = netd_client::NetdClient::Start(paths::HelperPath(), error);
+    }
     return client_.get();
   }
 

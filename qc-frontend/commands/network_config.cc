@@ -10,6 +10,7 @@
 #include "commands/context.h"
 #include "commands/netd_session.h"
 #include "commands/network_setup.h"
+#include "commands/str_cat.h"
 #include "commands/vm_probe.h"
 #include "compose/loader.h"
 #include "state/project_lock.h"
@@ -20,7 +21,9 @@ using nlohmann::json;
 
 int RunNetworkLs(const GlobalOptions& g) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   state::NetworksFile nf;
   std::string err;
   if (!state::LoadNetworks(ctx.layout.NetworksJson(), &nf, &err)) {
@@ -28,8 +31,12 @@ int RunNetworkLs(const GlobalOptions& g) {
     return cli::kExitError;
   }
   std::set<std::string> names;
-  for (const auto& [n, v] : ctx.project.networks) names.insert(n);
-  for (const auto& [n, v] : nf) names.insert(n);
+  for (const auto& [n, v] : ctx.project.networks) {
+    names.insert(n);
+  }
+  for (const auto& [n, v] : nf) {
+    names.insert(n);
+  }
   json arr = json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& n : names) {
@@ -65,7 +72,9 @@ int RunNetworkLs(const GlobalOptions& g) {
 
 int RunNetworkDown(const GlobalOptions& g, const std::vector<std::string>& networks) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   std::string err;
   state::ProjectLock lock;
   if (std::filesystem::exists(ctx.layout.root) && !lock.Acquire(ctx.layout.Lock(), nullptr, &err)) {
@@ -94,12 +103,14 @@ int RunNetworkDown(const GlobalOptions& g, const std::vector<std::string>& netwo
     std::string users;
     for (const auto& [name, vm] : ctx.project.vms) {
       for (const auto& n : vm.networks) {
-        if (n == net && IsQemuAlive(ReadPidFile(ctx.layout.PidFile(name)))) users += " " + name;
+        if (n == net && IsQemuAlive(ReadPidFile(ctx.layout.PidFile(name)))) {
+          users += " " + name;
+        }
       }
     }
     if (!users.empty()) {
-      ctx.out.Fail("network " + net + ": still used by running VM(s):" + users +
-                   " (stop them first)");
+      ctx.out.Fail(
+          Cat("network ", net, ": still used by running VM(s):", users, " (stop them first)"));
       rc = cli::kExitError;
       continue;
     }
@@ -122,7 +133,9 @@ int RunNetworkDown(const GlobalOptions& g, const std::vector<std::string>& netwo
 
 int RunConfig(const GlobalOptions& g) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   ctx.out.Data(compose::RenderConfig(ctx.project, ctx.out.json()));
   return cli::kExitOk;
 }

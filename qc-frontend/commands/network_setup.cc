@@ -18,7 +18,9 @@ namespace qc::commands {
 std::vector<std::string> BridgeNetworksOf(const Context& ctx, const std::vector<std::string>& vms) {
   std::set<std::string> nets;
   for (const auto& name : vms) {
-    for (const auto& n : ctx.project.vms.at(name).networks) nets.insert(n);
+    for (const auto& n : ctx.project.vms.at(name).networks) {
+      nets.insert(n);
+    }
   }
   return {nets.begin(), nets.end()};
 }
@@ -30,7 +32,9 @@ bool LinkExists(const std::string& name) {
 }
 
 bool DnsmasqAlive(const state::NetworkState& ns) {
-  if (ns.dnsmasq_pid <= 0) return false;
+  if (ns.dnsmasq_pid <= 0) {
+    return false;
+  }
   std::ifstream in("/proc/" + std::to_string(ns.dnsmasq_pid) + "/cmdline", std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -42,7 +46,9 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
                     bool* changed, std::string* error) {
   const compose::Network& cn = ctx.project.networks.at(net);
   state::NetworkState before;
-  if (auto it = nf->find(net); it != nf->end()) before = it->second;
+  if (auto it = nf->find(net); it != nf->end()) {
+    before = it->second;
+  }
   state::NetworkState ns = before;
   ns.driver = cn.driver;
   ns.dnsmasq_unit = "none";
@@ -57,10 +63,16 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
     ns.subnet = manual->ToString();
   } else if (ns.subnet.empty()) {
     std::vector<naming::Ipv4Net> used;
-    if (!naming::ReadHostNetworks(&used, error)) return false;
+    if (!naming::ReadHostNetworks(&used, error)) {
+      return false;
+    }
     for (const auto& [other, st] : *nf) {
-      if (other == net) continue;
-      if (auto c = naming::ParseCidr(st.subnet)) used.push_back(*c);
+      if (other == net) {
+        continue;
+      }
+      if (auto c = naming::ParseCidr(st.subnet)) {
+        used.push_back(*c);
+      }
     }
     auto picked = naming::AllocateSubnet(used);
     if (!picked) {
@@ -75,7 +87,9 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
   std::vector<naming::ReservationRequest> reqs;
   for (const auto& [name, vm] : ctx.project.vms) {
     for (std::size_t i = 0; i < vm.networks.size(); ++i) {
-      if (vm.networks[i] == net) reqs.push_back({name, MacOf(ctx, name, static_cast<int>(i))});
+      if (vm.networks[i] == net) {
+        reqs.push_back({name, MacOf(ctx, name, static_cast<int>(i))});
+      }
     }
   }
   if (!naming::AssignReservations(subnet, reqs, before.reservations, &ns.reservations, error)) {
@@ -83,7 +97,9 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
     return false;
   }
   std::string dir = ctx.layout.DnsmasqDir(net);
-  if (!state::MakeDirs(dir, error)) return false;
+  if (!state::MakeDirs(dir, error)) {
+    return false;
+  }
   std::string dhcp_hosts, hosts;
   for (const auto& r : ns.reservations) {
     dhcp_hosts += r.mac + "," + r.ip + "," + r.hostname + "\n";
@@ -111,15 +127,25 @@ bool ApplyNetworkStep(const Context& ctx, netd_client::NetdClient& netd,
   if (step.setup_bridge) {
     auto subnet = *naming::ParseCidr(ns->subnet);
     std::string cidr = ns->gateway + "/" + std::to_string(subnet.prefix);
-    if (!netd.CreateBridge(br, nullptr, error)) return prefix("cannot create bridge");
-    if (!netd.AddAddress(br, cidr, error)) return prefix("cannot add " + cidr + " to");
+    if (!netd.CreateBridge(br, nullptr, error)) {
+      return prefix("cannot create bridge");
+    }
+    if (!netd.AddAddress(br, cidr, error)) {
+      return prefix("cannot add " + cidr + " to");
+    }
   }
   // Forwarding and NAT are idempotent in the helper; re-asserting them
   // repairs a flushed ruleset.
-  if (!netd.SetForwarding(error)) return prefix("cannot enable IPv4 forwarding for");
-  if (!netd.EnableNat(br, error)) return prefix("cannot enable NAT for");
+  if (!netd.SetForwarding(error)) {
+    return prefix("cannot enable IPv4 forwarding for");
+  }
+  if (!netd.EnableNat(br, error)) {
+    return prefix("cannot enable NAT for");
+  }
   if (step.start_dnsmasq) {
-    if (ns->dnsmasq_pid > 0 && DnsmasqAlive(*ns)) kill(ns->dnsmasq_pid, SIGTERM);
+    if (ns->dnsmasq_pid > 0 && DnsmasqAlive(*ns)) {
+      kill(ns->dnsmasq_pid, SIGTERM);
+    }
     int pid = 0;
     if (!netd.StartDhcp(br, ctx.layout.DnsmasqDir(step.network), ns->domain, &pid, error)) {
       ns->dnsmasq_active = false;
@@ -138,8 +164,12 @@ bool TeardownNetwork(const Context& ctx, netd_client::NetdClient& netd, const st
                      const state::NetworkState& ns, std::string* error) {
   if (DnsmasqAlive(ns)) {
     kill(ns.dnsmasq_pid, SIGTERM);
-    for (int i = 0; i < 50 && DnsmasqAlive(ns); ++i) usleep(20000);
-    if (DnsmasqAlive(ns)) kill(ns.dnsmasq_pid, SIGKILL);
+    for (int i = 0; i < 50 && DnsmasqAlive(ns); ++i) {
+      usleep(20000);
+    }
+    if (DnsmasqAlive(ns)) {
+      kill(ns.dnsmasq_pid, SIGKILL);
+    }
   }
   // Leftover TAPs of this bridge (normally gone with their QEMU).
   qc::netd::OwnedLinks owned;

@@ -18,7 +18,9 @@ using nlohmann::json;
 
 bool LoadNetworksOrSay(const Context& ctx, state::NetworksFile* nf) {
   std::string err;
-  if (state::LoadNetworks(ctx.layout.NetworksJson(), nf, &err)) return true;
+  if (state::LoadNetworks(ctx.layout.NetworksJson(), nf, &err)) {
+    return true;
+  }
   ctx.out.Error(err);
   return false;
 }
@@ -27,9 +29,13 @@ bool LoadNetworksOrSay(const Context& ctx, state::NetworksFile* nf) {
 
 int RunPs(const GlobalOptions& g) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   state::NetworksFile nf;
-  if (!LoadNetworksOrSay(ctx, &nf)) return cli::kExitError;
+  if (!LoadNetworksOrSay(ctx, &nf)) {
+    return cli::kExitError;
+  }
   std::vector<std::string> vms;
   std::string err;
   SelectVms(ctx, {}, &vms, &err);
@@ -38,10 +44,12 @@ int RunPs(const GlobalOptions& g) {
   for (const auto& vm : vms) {
     VmStatus s = ProbeVm(ctx, vm, nf);
     Usage u;
-    if (s.pid > 0) u = ProcessUsage(s.pid);
+    if (s.pid > 0) {
+      u = ProcessUsage(s.pid);
+    }
     std::uint64_t disk = FileUsage(ctx.layout.Disk(vm));
     char cpu[16];
-    std::snprintf(cpu, sizeof(cpu), "%.1f%%", u.cpu_percent);
+    (void)std::snprintf(cpu, sizeof(cpu), "%.1f%%", u.cpu_percent);
     bool live = s.pid > 0;
     rows.push_back({vm, s.status, AddressColumn(ctx, vm, s), live ? cpu : "-",
                     live ? HumanBytes(u.rss_bytes) : "-", disk > 0 ? HumanBytes(disk) : "-",
@@ -68,7 +76,9 @@ int RunPs(const GlobalOptions& g) {
 
 int RunInspect(const GlobalOptions& g, const std::string& vm) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   auto it = ctx.project.vms.find(vm);
   if (it == ctx.project.vms.end()) {
     ctx.out.Error("no VM named '" + vm + "' in " + ctx.project.compose_file);
@@ -76,7 +86,9 @@ int RunInspect(const GlobalOptions& g, const std::string& vm) {
   }
   const compose::Vm& cfg = it->second;
   state::NetworksFile nf;
-  if (!LoadNetworksOrSay(ctx, &nf)) return cli::kExitError;
+  if (!LoadNetworksOrSay(ctx, &nf)) {
+    return cli::kExitError;
+  }
   VmStatus s = ProbeVm(ctx, vm, nf);
   const auto& L = ctx.layout;
 
@@ -98,18 +110,24 @@ int RunInspect(const GlobalOptions& g, const std::string& vm) {
       n["subnet"] = ns->second.subnet;
       n["gateway"] = ns->second.gateway;
       for (const auto& r : ns->second.reservations) {
-        if (r.vm == vm && r.mac == n["mac"]) n["ip"] = r.ip;
+        if (r.vm == vm && r.mac == n["mac"]) {
+          n["ip"] = r.ip;
+        }
       }
       n["dhcp"] = {{"dnsmasq_pid", ns->second.dnsmasq_pid},
                    {"running", DnsmasqAlive(ns->second)},
                    {"hosts_dir", L.DnsmasqDir(net)}};
     }
-    if (i == 0) n["lease"] = s.lease;
+    if (i == 0) {
+      n["lease"] = s.lease;
+    }
     nics.push_back(n);
   }
   if (cfg.networks.empty()) {
     json fw = json::array();
-    if (s.st.port > 0) fw.push_back({{"host", s.st.port}, {"guest", 22}, {"protocol", "tcp"}});
+    if (s.st.port > 0) {
+      fw.push_back({{"host", s.st.port}, {"guest", 22}, {"protocol", "tcp"}});
+    }
     for (const auto& p : cfg.ports) {
       fw.push_back({{"host", p.host}, {"guest", p.guest}, {"protocol", p.protocol}});
     }

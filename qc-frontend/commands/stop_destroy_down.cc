@@ -7,6 +7,7 @@
 #include "commands/context.h"
 #include "commands/netd_session.h"
 #include "commands/network_setup.h"
+#include "commands/str_cat.h"
 #include "commands/vm_instance.h"
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
@@ -15,13 +16,17 @@ namespace qc::commands {
 namespace {
 
 void SayWaitingForLock() {
-  std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
+  (void)std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
 }
 
 bool Lock(const Context& ctx, state::ProjectLock* lock) {
   std::string err;
-  if (!std::filesystem::exists(ctx.layout.root)) return true;  // nothing to act on
-  if (lock->Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) return true;
+  if (!std::filesystem::exists(ctx.layout.root)) {
+    return true;  // nothing to act on
+  }
+  if (lock->Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) {
+    return true;
+  }
   ctx.out.Error(err);
   return false;
 }
@@ -43,11 +48,17 @@ bool DeleteLeftoverTaps(const Context& ctx, const std::string& vm, NetdSession* 
                         std::string* err) {
   state::VmState st;
   bool exists = false;
-  if (!state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, err) || !exists) return true;
+  if (!state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, err) || !exists) {
+    return true;
+  }
   for (const auto& nic : st.nics) {
-    if (nic.tap.empty() || !LinkExists(nic.tap)) continue;
+    if (nic.tap.empty() || !LinkExists(nic.tap)) {
+      continue;
+    }
     netd_client::NetdClient* c = netd->Get(err);
-    if (c == nullptr || !c->DeleteTap(nic.tap, err)) return false;
+    if (c == nullptr || !c->DeleteTap(nic.tap, err)) {
+      return false;
+    }
   }
   return true;
 }
@@ -86,13 +97,13 @@ int StopEach(const Context& ctx, const std::vector<std::string>& vms, const Stop
     }
     std::string err;
     if (!DeleteLeftoverTaps(ctx, vm, netd, &err)) {
-      ctx.out.Fail("vm " + vm + ": cannot delete its TAP: " + err);
+      ctx.out.Fail(Cat("vm ", vm, ": cannot delete its TAP: ", err));
       rc = cli::kExitError;
       continue;
     }
     if (remove) {
       if (!state::RemoveTree(ctx.layout.VmDir(vm), &err)) {
-        ctx.out.Fail("vm " + vm + ": " + err);
+        ctx.out.Fail(Cat("vm ", vm, ": ", err));
         rc = cli::kExitError;
         continue;
       }
@@ -107,7 +118,9 @@ int StopEach(const Context& ctx, const std::vector<std::string>& vms, const Stop
 
 int StopOrDestroy(const GlobalOptions& g, const StopOptions& o, bool remove) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   std::string err;
   std::vector<std::string> vms;
   if (!SelectVms(ctx, o.vms, &vms, &err)) {
@@ -115,7 +128,9 @@ int StopOrDestroy(const GlobalOptions& g, const StopOptions& o, bool remove) {
     return cli::kExitUsage;
   }
   state::ProjectLock lock;
-  if (!Lock(ctx, &lock)) return cli::kExitError;
+  if (!Lock(ctx, &lock)) {
+    return cli::kExitError;
+  }
   NetdSession netd;
   return StopEach(ctx, vms, o, remove, &netd);
 }
@@ -132,9 +147,13 @@ int RunDestroy(const GlobalOptions& g, const StopOptions& o) {
 
 int RunDown(const GlobalOptions& g, const StopOptions& o) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   state::ProjectLock lock;
-  if (!Lock(ctx, &lock)) return cli::kExitError;
+  if (!Lock(ctx, &lock)) {
+    return cli::kExitError;
+  }
   if (!std::filesystem::exists(ctx.layout.root)) {
     ctx.out.Ok("nothing to do: project " + ctx.project.name + " is not up");
     return cli::kExitOk;
@@ -143,7 +162,9 @@ int RunDown(const GlobalOptions& g, const StopOptions& o) {
   std::string err;
   SelectVms(ctx, {}, &vms, &err);
   for (const auto& dir : InstanceDirs(ctx)) {
-    if (ctx.project.vms.count(dir) == 0) vms.insert(vms.begin(), dir);  // orphans go last
+    if (ctx.project.vms.count(dir) == 0) {
+      vms.insert(vms.begin(), dir);  // orphans go last
+    }
   }
   NetdSession netd;
   int rc = StopEach(ctx, vms, o, true, &netd);
@@ -169,7 +190,9 @@ int RunDown(const GlobalOptions& g, const StopOptions& o) {
       return cli::kExitError;
     }
   }
-  if (rc == cli::kExitOk) state::RemoveTree(ctx.layout.root + "/dnsmasq", &err);
+  if (rc == cli::kExitOk) {
+    state::RemoveTree(ctx.layout.root + "/dnsmasq", &err);
+  }
   return rc;
 }
 

@@ -12,7 +12,9 @@ namespace qc::commands {
 namespace {
 
 bool KnownVm(const Context& ctx, const std::string& vm) {
-  if (ctx.project.vms.count(vm) != 0) return true;
+  if (ctx.project.vms.count(vm) != 0) {
+    return true;
+  }
   ctx.out.Error("no VM named '" + vm + "' in " + ctx.project.compose_file);
   return false;
 }
@@ -21,23 +23,35 @@ bool KnownVm(const Context& ctx, const std::string& vm) {
 
 int RunConsoleCmd(const GlobalOptions& g, const std::string& vm) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
-  if (!KnownVm(ctx, vm)) return cli::kExitUsage;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
+  if (!KnownVm(ctx, vm)) {
+    return cli::kExitUsage;
+  }
   return tools::RunConsole(ctx.layout.ConsoleSocket(vm));
 }
 
 int RunLogsCmd(const GlobalOptions& g, const std::string& vm, bool follow, int lines) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
-  if (!KnownVm(ctx, vm)) return cli::kExitUsage;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
+  if (!KnownVm(ctx, vm)) {
+    return cli::kExitUsage;
+  }
   return tools::RunLogs(ctx.layout.SerialLog(vm), follow, lines);
 }
 
 int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& user,
               const std::vector<std::string>& command) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
-  if (!KnownVm(ctx, vm)) return cli::kExitUsage;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
+  if (!KnownVm(ctx, vm)) {
+    return cli::kExitUsage;
+  }
   state::NetworksFile nf;
   std::string err;
   state::LoadNetworks(ctx.layout.NetworksJson(), &nf, &err);
@@ -54,7 +68,9 @@ int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& 
     t.port = s.st.port;
   }
   t.user = user;
-  if (std::filesystem::exists(ctx.layout.SshKey())) t.key_path = ctx.layout.SshKey();
+  if (std::filesystem::exists(ctx.layout.SshKey())) {
+    t.key_path = ctx.layout.SshKey();
+  }
   t.known_hosts_path = ctx.layout.root + "/ssh/known_hosts";
   return tools::RunSsh(t, command);
 }

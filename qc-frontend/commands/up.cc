@@ -14,6 +14,7 @@
 #include "commands/context.h"
 #include "commands/netd_session.h"
 #include "commands/network_setup.h"
+#include "commands/str_cat.h"
 #include "commands/vm_instance.h"
 #include "commands/vm_probe.h"
 #include "commands/vm_status.h"
@@ -26,7 +27,7 @@ namespace qc::commands {
 namespace {
 
 void SayWaitingForLock() {
-  std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
+  (void)std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
 }
 
 // The requested VMs plus everything they depend on, in start order.
@@ -37,14 +38,18 @@ std::vector<std::string> WithDependencies(const Context& ctx, const std::vector<
     std::string v = todo.back();
     todo.pop_back();
     for (const auto& d : ctx.project.vms.at(v).depends_on) {
-      if (want.insert(d).second) todo.push_back(d);
+      if (want.insert(d).second) {
+        todo.push_back(d);
+      }
     }
   }
   std::vector<std::string> out;
   std::vector<std::string> all;
   SelectVms(ctx, {}, &all, nullptr);
   for (const auto& v : all) {
-    if (want.count(v) != 0) out.push_back(v);
+    if (want.count(v) != 0) {
+      out.push_back(v);
+    }
   }
   return out;
 }
@@ -52,13 +57,17 @@ std::vector<std::string> WithDependencies(const Context& ctx, const std::vector<
 // Optional SSH key pair for `qemu-compose ssh`; skipped without ssh-keygen.
 void EnsureSshKey(const Context& ctx) {
   std::string key = ctx.layout.SshKey();
-  if (std::filesystem::exists(key)) return;
+  if (std::filesystem::exists(key)) {
+    return;
+  }
   std::string err;
-  if (!state::MakeDirs(ctx.layout.root + "/ssh", &err)) return;
+  if (!state::MakeDirs(ctx.layout.root + "/ssh", &err)) {
+    return;
+  }
   pid_t pid = fork();
   if (pid == 0) {
-    std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
+    (void)std::freopen("/dev/null", "w", stdout);
+    (void)std::freopen("/dev/null", "w", stderr);
     execlp("ssh-keygen", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
            ("qemu-compose " + ctx.project.name).c_str(), "-f", key.c_str(),
            static_cast<char*>(nullptr));
@@ -101,7 +110,9 @@ int WaitReady(const Context& ctx, const std::vector<std::string>& vms, int timeo
         ++it;
       }
     }
-    if (pending.empty()) break;
+    if (pending.empty()) {
+      break;
+    }
     if (Clock::now() >= deadline) {
       for (const auto& v : pending) {
         ctx.out.Fail("vm " + v + ": not ready after " + std::to_string(timeout_s) + "s; see " +
@@ -118,7 +129,9 @@ int WaitReady(const Context& ctx, const std::vector<std::string>& vms, int timeo
 
 int RunUp(const GlobalOptions& g, const UpOptions& o) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) return cli::kExitBadCompose;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
   std::string err;
   std::vector<std::string> requested;
   if (!SelectVms(ctx, o.vms, &requested, &err)) {
@@ -165,7 +178,9 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     }
     planner::NetworkActual a;
     a.has_state = nf.count(net) != 0;
-    if (a.has_state) a.dnsmasq_running = DnsmasqAlive(nf[net]);
+    if (a.has_state) {
+      a.dnsmasq_running = DnsmasqAlive(nf[net]);
+    }
     if (!PrepareNetwork(ctx, net, &nf, &a.reservations_changed, &err) ||
         !state::SaveNetworks(ctx.layout.NetworksJson(), nf, &err)) {
       ctx.out.Error(err);
@@ -191,7 +206,9 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   planner::UpPlan plan = PlanUp(vms, hashes, vm_actual, nets, net_actual);
 
   bool need_helper = false;
-  for (const auto& s : plan.networks) need_helper |= !s.unchanged();
+  for (const auto& s : plan.networks) {
+    need_helper |= !s.unchanged();
+  }
   for (const auto& s : plan.vms) {
     need_helper |= s.action != planner::VmAction::kUnchanged && HasBridgeNic(ctx, s.vm);
   }
@@ -219,7 +236,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     std::string how = step.setup_bridge    ? "created"
                       : step.start_dnsmasq ? "dnsmasq restarted"
                                            : "reservations updated";
-    ctx.out.Ok("network " + step.network + ": " + what + " (" + how + ")");
+    ctx.out.Ok(Cat("network ", step.network, ": ", what, " (", how, ")"));
   }
 
   int rc = cli::kExitOk;
@@ -267,7 +284,9 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     ctx.out.Error(err);
     rc = cli::kExitError;
   }
-  if (rc != cli::kExitOk || !o.wait) return rc;
+  if (rc != cli::kExitOk || !o.wait) {
+    return rc;
+  }
   return WaitReady(ctx, vms, o.timeout_s);
 }
 

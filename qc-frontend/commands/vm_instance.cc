@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "commands/str_cat.h"
 #include "commands/vm_probe.h"
 #include "naming/digest.h"
 #include "paths/exe_paths.h"
@@ -25,7 +26,7 @@ std::string NowUtc() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  (void)std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
 
@@ -38,7 +39,10 @@ bool RunTool(const std::vector<std::string>& argv, std::string* error) {
   }
   if (pid == 0) {
     std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.reserve(argv.size());
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
     args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
@@ -46,9 +50,13 @@ bool RunTool(const std::vector<std::string>& argv, std::string* error) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    return true;
+  }
   std::string cmd;
-  for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+  for (const auto& a : argv) {
+    cmd += (cmd.empty() ? "" : " ") + a;
+  }
   *error = "`" + cmd + "` failed" +
            (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is qemu-utils installed?)" : "");
   return false;
@@ -63,13 +71,19 @@ bool EnsureDisk(const Context& ctx, const std::string& name, const compose::Vm& 
                 std::string* error) {
   std::string disk = ctx.layout.Disk(name);
   *have_disk = std::filesystem::exists(disk);
-  if (*have_disk) return true;
+  if (*have_disk) {
+    return true;
+  }
   if (!vm.image.empty()) {
     std::vector<std::string> argv{
         "qemu-img", "create", "-q", "-f", "qcow2", "-F", ImageFormat(vm.image),
         "-b",       vm.image, disk};
-    if (vm.disk.size_bytes > 0) argv.push_back(std::to_string(vm.disk.size_bytes));
-    if (!RunTool(argv, error)) return false;
+    if (vm.disk.size_bytes > 0) {
+      argv.push_back(std::to_string(vm.disk.size_bytes));
+    }
+    if (!RunTool(argv, error)) {
+      return false;
+    }
     *have_disk = true;
   } else if (vm.disk.size_bytes > 0) {
     if (!RunTool(
@@ -100,9 +114,12 @@ std::string VmConfigHash(const Context& ctx, const std::string& name,
     s << "net=" << n << "," << (it != nf.end() ? it->second.subnet : "") << "," << BridgeOf(ctx, n)
       << "\n";
   }
-  for (const auto& v : vm.volumes) s << "volume=" << v << "\n";
-  for (const auto& p : vm.ports)
+  for (const auto& v : vm.volumes) {
+    s << "volume=" << v << "\n";
+  }
+  for (const auto& p : vm.ports) {
     s << "port=" << p.host << ":" << p.guest << "/" << p.protocol << "\n";
+  }
   return naming::Sha256Hex(s.str()).substr(0, 16);
 }
 
@@ -111,9 +128,13 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
              pid_t* pid, std::string* error) {
   const compose::Vm& vm = ctx.project.vms.at(name);
   const auto& L = ctx.layout;
-  if (!state::MakeDirs(L.VmDir(name), error)) return false;
+  if (!state::MakeDirs(L.VmDir(name), error)) {
+    return false;
+  }
   bool have_disk = false;
-  if (!EnsureDisk(ctx, name, vm, &have_disk, error)) return false;
+  if (!EnsureDisk(ctx, name, vm, &have_disk, error)) {
+    return false;
+  }
   // Stale files of a dead QEMU would mislead ps and the runner.
   for (const auto& f : {L.PidFile(name), L.QmpSocket(name), L.ConsoleSocket(name)}) {
     std::filesystem::remove(f);
@@ -143,11 +164,13 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     if (!std::filesystem::exists(path)) {
       auto it = ctx.project.volumes.find(vol);
       std::uint64_t size = it != ctx.project.volumes.end() ? it->second.size_bytes : 0;
-      if (size == 0) size = kDefaultVolumeBytes;
+      if (size == 0) {
+        size = kDefaultVolumeBytes;
+      }
       if (!state::MakeDirs(L.root + "/volumes", error) ||
           !RunTool({"qemu-img", "create", "-q", "-f", "qcow2", path, std::to_string(size)},
                    error)) {
-        *error = "vm '" + name + "': volume '" + vol + "': " + *error;
+        *error = Cat("vm '", name, "': volume '", vol, "': ", *error);
         return false;
       }
     }
@@ -162,7 +185,9 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
   st.created = NowUtc();
   std::vector<int> fds;
   auto close_fds = [&fds] {
-    for (int fd : fds) close(fd);
+    for (int fd : fds) {
+      close(fd);
+    }
     fds.clear();
   };
   for (std::size_t i = 0; i < vm.networks.size(); ++i) {
@@ -174,8 +199,10 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     std::size_t first_fd = fds.size();
     if (netd == nullptr || !netd->DeleteTap(tap, error) ||
         !netd->CreateTap(tap, ns.bridge, &fds, error)) {
-      if (netd == nullptr) *error = "no network helper";
-      *error = "vm '" + name + "': cannot create TAP " + tap + " on " + ns.bridge + ": " + *error;
+      if (netd == nullptr) {
+        *error = "no network helper";
+      }
+      *error = Cat("vm '", name, "': cannot create TAP ", tap, " on ", ns.bridge, ": ", *error);
       close_fds();
       return false;
     }
@@ -188,19 +215,27 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     }
     std::string ip;
     for (const auto& r : ns.reservations) {
-      if (r.vm == name && r.mac == mac) ip = r.ip;
+      if (r.vm == name && r.mac == mac) {
+        ip = r.ip;
+      }
     }
     st.nics.push_back({net, mac, ip, tap, ns.bridge});
   }
   if (vm.networks.empty()) {
     // User-mode: SSH forward on 127.0.0.1, remembered in ports.json.
     int port = 0;
-    if (auto it = ports->find(name); it != ports->end()) port = it->second;
+    if (auto it = ports->find(name); it != ports->end()) {
+      port = it->second;
+    }
     if (port == 0) {
       std::vector<int> taken;
-      for (const auto& [other, p] : *ports) taken.push_back(p);
+      for (const auto& [other, p] : *ports) {
+        taken.push_back(p);
+      }
       for (const auto& [other, ovm] : ctx.project.vms) {
-        for (const auto& pm : ovm.ports) taken.push_back(pm.host);
+        for (const auto& pm : ovm.ports) {
+          taken.push_back(pm.host);
+        }
       }
       port = FreeLocalPort(kFirstSshPort, taken);
       if (port == 0) {
@@ -240,7 +275,9 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
   }
   // Remember the pid: QEMU writes qemu.pid a moment later.
   st.pid = *pid;
-  if (!state::SaveVm(L.VmJson(name), st, error)) return false;
+  if (!state::SaveVm(L.VmJson(name), st, error)) {
+    return false;
+  }
   *out = st;
   return true;
 }
@@ -251,10 +288,13 @@ StopResult StopVmInstance(const Context& ctx, const std::string& vm, int grace_s
   std::string err;
   state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, &err);
   pid_t pid = VmPid(ctx, vm, st);
-  if (!IsQemuAlive(pid)) return StopResult{StopStep::kNotRunning, ""};
-  if (grace_s < 0)
+  if (!IsQemuAlive(pid)) {
+    return StopResult{StopStep::kNotRunning, ""};
+  }
+  if (grace_s < 0) {
     grace_s = static_cast<int>(
         ctx.project.vms.count(vm) != 0 ? ctx.project.vms.at(vm).stop_grace_period_s : 30);
+  }
   return StopVm(ctx.layout.QmpSocket(vm), pid, grace_s, force);
 }
 

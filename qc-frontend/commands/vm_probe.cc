@@ -29,13 +29,17 @@ std::string Field(const std::string& line, const std::string& key) {
   std::istringstream ss(line);
   std::string tok;
   while (ss >> tok) {
-    if (tok.rfind(key + "=", 0) == 0) return tok.substr(key.size() + 1);
+    if (tok.rfind(key + "=", 0) == 0) {
+      return tok.substr(key.size() + 1);
+    }
   }
   return "";
 }
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return s;
 }
 
@@ -45,8 +49,12 @@ pid_t ReadPidFile(const std::string& path) {
   std::string text = ReadSmallFile(path);
   long v = 0;
   for (char c : text) {
-    if (c == '\n' || c == ' ') break;
-    if (c < '0' || c > '9' || v > 4194304) return 0;
+    if (c == '\n' || c == ' ') {
+      break;
+    }
+    if (c < '0' || c > '9' || v > 4194304) {
+      return 0;
+    }
     v = v * 10 + (c - '0');
   }
   return static_cast<pid_t>(v);
@@ -58,12 +66,18 @@ pid_t VmPid(const Context& ctx, const std::string& vm, const state::VmState& st)
 }
 
 bool IsQemuAlive(pid_t pid) {
-  if (pid <= 0) return false;
+  if (pid <= 0) {
+    return false;
+  }
   std::string stat = ReadSmallFile("/proc/" + std::to_string(pid) + "/stat");
   auto rparen = stat.rfind(')');
-  if (rparen == std::string::npos || rparen + 2 >= stat.size()) return false;
+  if (rparen == std::string::npos || rparen + 2 >= stat.size()) {
+    return false;
+  }
   char state = stat[rparen + 2];
-  if (state == 'Z' || state == 'X') return false;
+  if (state == 'Z' || state == 'X') {
+    return false;
+  }
   std::string cmdline = ReadSmallFile("/proc/" + std::to_string(pid) + "/cmdline");
   return cmdline.find("qemu") != std::string::npos;
 }
@@ -71,7 +85,9 @@ bool IsQemuAlive(pid_t pid) {
 std::string QmpRunState(const std::string& qmp_sock, int timeout_ms) {
   QmpClient qmp(timeout_ms);
   std::string err, status;
-  if (!qmp.Connect(qmp_sock, &err) || !qmp.QueryStatus(&status, &err)) return "";
+  if (!qmp.Connect(qmp_sock, &err) || !qmp.QueryStatus(&status, &err)) {
+    return "";
+  }
   return status;
 }
 
@@ -80,12 +96,18 @@ std::string LeaseFromSerialLog(const std::string& serial_log, const std::string&
   std::string line, found;
   while (std::getline(in, line)) {
     auto pos = line.find("QC-LEASE ");
-    if (pos == std::string::npos) continue;
+    if (pos == std::string::npos) {
+      continue;
+    }
     line = line.substr(pos);
-    if (Lower(Field(line, "mac")) != Lower(mac)) continue;
+    if (Lower(Field(line, "mac")) != Lower(mac)) {
+      continue;
+    }
     std::string ip = Field(line, "ip");
     ip = ip.substr(0, ip.find('/'));
-    if (!ip.empty() && ip[0] >= '0' && ip[0] <= '9') found = ip;  // "none" = no answer
+    if (!ip.empty() && ip[0] >= '0' && ip[0] <= '9') {
+      found = ip;  // "none" = no answer
+    }
   }
   return found;
 }
@@ -95,14 +117,18 @@ std::string LeaseFromLeasesFile(const std::string& leases, const std::string& ma
   std::ifstream in(leases);
   std::string expiry, lmac, ip, rest;
   while (in >> expiry >> lmac >> ip && std::getline(in, rest)) {
-    if (Lower(lmac) == Lower(mac)) return ip;
+    if (Lower(lmac) == Lower(mac)) {
+      return ip;
+    }
   }
   return "";
 }
 
 bool LocalPortOpen(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) {
+    return false;
+  }
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -114,16 +140,22 @@ bool LocalPortOpen(int port) {
 
 int FreeLocalPort(int from, const std::vector<int>& taken) {
   for (int port = from; port < 65536; ++port) {
-    if (std::find(taken.begin(), taken.end(), port) != taken.end()) continue;
+    if (std::find(taken.begin(), taken.end(), port) != taken.end()) {
+      continue;
+    }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return 0;
+    if (fd < 0) {
+      return 0;
+    }
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<std::uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bool free_port = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
     close(fd);
-    if (free_port) return port;
+    if (free_port) {
+      return port;
+    }
   }
   return 0;
 }
@@ -132,26 +164,36 @@ Usage ProcessUsage(pid_t pid) {
   Usage u;
   std::string stat = ReadSmallFile("/proc/" + std::to_string(pid) + "/stat");
   auto rparen = stat.rfind(')');
-  if (rparen == std::string::npos) return u;
+  if (rparen == std::string::npos) {
+    return u;
+  }
   std::istringstream ss(stat.substr(rparen + 2));
   std::vector<std::string> f;
   std::string tok;
-  while (ss >> tok) f.push_back(tok);
+  while (ss >> tok) {
+    f.push_back(tok);
+  }
   // After "(comm)": field 3 is f[0]; utime=14, stime=15, starttime=22, rss=24.
-  if (f.size() < 22) return u;
+  if (f.size() < 22) {
+    return u;
+  }
   double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   double cpu_s = (std::stod(f[11]) + std::stod(f[12])) / ticks;
   double start_s = std::stod(f[19]) / ticks;
   double uptime = 0;
   std::istringstream(ReadSmallFile("/proc/uptime")) >> uptime;
-  if (uptime > start_s) u.cpu_percent = 100.0 * cpu_s / (uptime - start_s);
+  if (uptime > start_s) {
+    u.cpu_percent = 100.0 * cpu_s / (uptime - start_s);
+  }
   u.rss_bytes = std::stoull(f[21]) * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
   return u;
 }
 
 std::uint64_t FileUsage(const std::string& path) {
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return 0;
+  if (stat(path.c_str(), &st) != 0) {
+    return 0;
+  }
   return static_cast<std::uint64_t>(st.st_blocks) * 512;
 }
 
@@ -164,7 +206,7 @@ std::string HumanBytes(std::uint64_t bytes) {
     ++u;
   }
   char buf[32];
-  std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f%s" : "%.1f%s", v, units[u]);
+  (void)std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f%s" : "%.1f%s", v, units[u]);
   return buf;
 }
 

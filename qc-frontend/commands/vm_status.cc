@@ -16,7 +16,9 @@ namespace {
 // proves nothing; one byte from the guest does.
 bool PortAnswers(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) {
+    return false;
+  }
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -41,11 +43,15 @@ VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::Network
     return s;
   }
   for (const auto& nic : s.st.nics) {
-    if (nic.network.empty()) continue;
+    if (nic.network.empty()) {
+      continue;
+    }
     s.ip = nic.ip;
     if (auto it = nf.find(nic.network); it != nf.end()) {
       for (const auto& r : it->second.reservations) {
-        if (r.vm == vm && r.mac == nic.mac) s.ip = r.ip;
+        if (r.vm == vm && r.mac == nic.mac) {
+          s.ip = r.ip;
+        }
       }
     }
     break;
@@ -73,18 +79,26 @@ VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::Network
 }
 
 bool VmReady(const Context& ctx, const VmStatus& s) {
-  if (!s.lease.empty()) return true;
+  if (!s.lease.empty()) {
+    return true;
+  }
   return s.st.port > 0 && PortAnswers(s.st.port);
 }
 
 std::string AddressColumn(const Context& ctx, const std::string& vm, const VmStatus& s) {
-  if (!s.ip.empty()) return s.ip;
-  if (s.st.port <= 0) return "";
+  if (!s.ip.empty()) {
+    return s.ip;
+  }
+  if (s.st.port <= 0) {
+    return "";
+  }
   std::string col = "127.0.0.1:" + std::to_string(s.st.port) + "->22";
   if (auto it = ctx.project.vms.find(vm); it != ctx.project.vms.end()) {
     for (const auto& p : it->second.ports) {
       col += ", 127.0.0.1:" + std::to_string(p.host) + "->" + std::to_string(p.guest);
-      if (p.protocol != "tcp") col += "/" + p.protocol;
+      if (p.protocol != "tcp") {
+        col += "/" + p.protocol;
+      }
     }
   }
   return col;

@@ -13,7 +13,9 @@ namespace qc::naming {
 namespace {
 
 void AddPrefix(nl_addr* a, std::vector<Ipv4Net>* out) {
-  if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) return;
+  if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) {
+    return;
+  }
   std::uint32_t be = 0;
   std::memcpy(&be, nl_addr_get_binary_addr(a), 4);
   int prefix = static_cast<int>(nl_addr_get_prefixlen(a));
@@ -25,7 +27,9 @@ void AddPrefix(nl_addr* a, std::vector<Ipv4Net>* out) {
 bool ReadHostNetworks(std::vector<Ipv4Net>* out, std::string* error) {
   nl_sock* sock = nl_socket_alloc();
   if (sock == nullptr || nl_connect(sock, NETLINK_ROUTE) < 0) {
-    if (sock != nullptr) nl_socket_free(sock);
+    if (sock != nullptr) {
+      nl_socket_free(sock);
+    }
     *error = "cannot open a netlink socket to read host routes";
     return false;
   }
@@ -43,8 +47,12 @@ bool ReadHostNetworks(std::vector<Ipv4Net>* out, std::string* error) {
       AddPrefix(rtnl_route_get_dst(reinterpret_cast<rtnl_route*>(o)), out);
     }
   }
-  if (addrs != nullptr) nl_cache_free(addrs);
-  if (routes != nullptr) nl_cache_free(routes);
+  if (addrs != nullptr) {
+    nl_cache_free(addrs);
+  }
+  if (routes != nullptr) {
+    nl_cache_free(routes);
+  }
   nl_socket_free(sock);
   return ok;
 }

@@ -7,8 +7,12 @@
 namespace qc::naming {
 
 std::uint32_t PrefixMask(int prefix) {
-  if (prefix <= 0) return 0;
-  if (prefix >= 32) return 0xffffffffU;
+  if (prefix <= 0) {
+    return 0;
+  }
+  if (prefix >= 32) {
+    return 0xffffffffU;
+  }
   return ~((1U << (32 - prefix)) - 1);
 }
 
@@ -32,15 +36,21 @@ std::string Ipv4ToString(std::uint32_t ip) {
 
 std::optional<std::uint32_t> ParseIpv4(const std::string& text) {
   in_addr a{};
-  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
+  if (inet_pton(AF_INET, text.c_str(), &a) != 1) {
+    return std::nullopt;
+  }
   return ntohl(a.s_addr);
 }
 
 std::optional<Ipv4Net> ParseCidr(const std::string& text) {
   auto slash = text.find('/');
-  if (slash == std::string::npos) return std::nullopt;
+  if (slash == std::string::npos) {
+    return std::nullopt;
+  }
   auto ip = ParseIpv4(text.substr(0, slash));
-  if (!ip) return std::nullopt;
+  if (!ip) {
+    return std::nullopt;
+  }
   std::string p = text.substr(slash + 1);
   int prefix = -1;
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);

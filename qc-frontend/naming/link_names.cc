@@ -31,8 +31,12 @@ std::string Join(const std::string& prefix, const std::string& hash, const std::
 std::string SanitizeForLink(const std::string& name, std::size_t max_len) {
   std::string out;
   for (char c : name) {
-    if (out.size() >= max_len) break;
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (out.size() >= max_len) {
+      break;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     out.push_back(ok ? c : '-');
   }
@@ -50,7 +54,7 @@ std::string TapName(const Owner& owner, const std::string& vm, int nic_index) {
 std::string MacAddress(const std::string& project, const std::string& vm, int nic_index) {
   auto md5 = Md5(project + "-" + vm + "-" + std::to_string(nic_index));
   char buf[18];
-  std::snprintf(buf, sizeof(buf), "52:54:00:%02x:%02x:%02x", md5[0], md5[1], md5[2]);
+  (void)std::snprintf(buf, sizeof(buf), "52:54:00:%02x:%02x:%02x", md5[0], md5[1], md5[2]);
   return buf;
 }
 

@@ -21,20 +21,30 @@ bool AssignReservations(const Ipv4Net& subnet, std::vector<ReservationRequest> v
   // Pass 1: keep still-valid earlier reservations so running VMs keep their IPs.
   for (std::size_t i = 0; i < vms.size(); ++i) {
     for (const auto& prev : previous) {
-      if (prev.vm != vms[i].vm || prev.mac != vms[i].mac) continue;
+      if (prev.vm != vms[i].vm || prev.mac != vms[i].mac) {
+        continue;
+      }
       auto ip = ParseIpv4(prev.ip);
-      if (!ip || !subnet.Contains(*ip) || taken.count(*ip) != 0) continue;
+      if (!ip || !subnet.Contains(*ip) || taken.count(*ip) != 0) {
+        continue;
+      }
       std::uint32_t host = *ip - subnet.addr;
-      if (host < kFirstHost || host > last) continue;
+      if (host < kFirstHost || host > last) {
+        continue;
+      }
       chosen[i] = *ip;
       taken.insert(*ip);
     }
   }
   // Pass 2: index in sorted order + 10, skipping collisions.
   for (std::size_t i = 0; i < vms.size(); ++i) {
-    if (chosen[i] != 0) continue;
+    if (chosen[i] != 0) {
+      continue;
+    }
     std::uint32_t host = kFirstHost + static_cast<std::uint32_t>(i);
-    while (host <= last && taken.count(subnet.addr + host) != 0) ++host;
+    while (host <= last && taken.count(subnet.addr + host) != 0) {
+      ++host;
+    }
     if (host > last) {
       *error = "no free address left for VM '" + vms[i].vm + "' in " + subnet.ToString();
       return false;

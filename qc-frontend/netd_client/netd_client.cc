@@ -105,7 +105,9 @@ bool NetdClient::Call(const Request& req, Reply* reply, std::vector<int>* fds, s
     return false;
   }
   auto drop_fds = [&in] {
-    for (int fd : in.fds) close(fd);
+    for (int fd : in.fds) {
+      close(fd);
+    }
     in.fds.clear();
   };
   if (in.truncated || !reply->ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()))) {
@@ -130,8 +132,12 @@ bool NetdClient::CreateBridge(const std::string& name, bool* already, std::strin
   Request req;
   req.mutable_create_bridge()->set_name(name);
   Reply reply;
-  if (!Call(req, &reply, nullptr, error)) return false;
-  if (already != nullptr) *already = reply.already_existed();
+  if (!Call(req, &reply, nullptr, error)) {
+    return false;
+  }
+  if (already != nullptr) {
+    *already = reply.already_existed();
+  }
   return true;
 }
 
@@ -162,7 +168,9 @@ bool NetdClient::DisableNat(const std::string& bridge, std::string* error) {
   Request req;
   req.mutable_disable_nat()->set_bridge(bridge);
   Reply reply;
-  if (Call(req, &reply, nullptr, error)) return true;
+  if (Call(req, &reply, nullptr, error)) {
+    return true;
+  }
   return reply.status() == qc::netd::NOT_FOUND;
 }
 
@@ -174,8 +182,12 @@ bool NetdClient::StartDhcp(const std::string& bridge, const std::string& state_d
   d->set_state_dir(state_dir);
   d->set_domain(domain);
   Reply reply;
-  if (!Call(req, &reply, nullptr, error)) return false;
-  if (pid != nullptr) *pid = reply.dhcp().pid();
+  if (!Call(req, &reply, nullptr, error)) {
+    return false;
+  }
+  if (pid != nullptr) {
+    *pid = reply.dhcp().pid();
+  }
   return true;
 }
 
@@ -188,7 +200,9 @@ bool NetdClient::CreateTap(const std::string& name, const std::string& bridge,
   t->set_queues(1);
   Reply reply;
   std::vector<int> got;
-  if (!Call(req, &reply, &got, error)) return false;
+  if (!Call(req, &reply, &got, error)) {
+    return false;
+  }
   if (got.empty()) {
     *error = "network helper created TAP " + name + " but sent no fd";
     return false;
@@ -201,7 +215,9 @@ bool NetdClient::DeleteTap(const std::string& name, std::string* error) {
   Request req;
   req.mutable_delete_tap()->set_name(name);
   Reply reply;
-  if (Call(req, &reply, nullptr, error)) return true;
+  if (Call(req, &reply, nullptr, error)) {
+    return true;
+  }
   return reply.status() == qc::netd::NOT_FOUND;
 }
 
@@ -209,7 +225,9 @@ bool NetdClient::DeleteBridge(const std::string& name, std::string* error) {
   Request req;
   req.mutable_delete_bridge()->set_name(name);
   Reply reply;
-  if (Call(req, &reply, nullptr, error)) return true;
+  if (Call(req, &reply, nullptr, error)) {
+    return true;
+  }
   return reply.status() == qc::netd::NOT_FOUND;
 }
 
@@ -217,7 +235,9 @@ bool NetdClient::ListOwned(qc::netd::OwnedLinks* out, std::string* error) {
   Request req;
   req.mutable_list_owned();
   Reply reply;
-  if (!Call(req, &reply, nullptr, error)) return false;
+  if (!Call(req, &reply, nullptr, error)) {
+    return false;
+  }
   *out = reply.owned();
   return true;
 }

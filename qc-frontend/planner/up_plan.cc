@@ -24,7 +24,9 @@ UpPlan PlanUp(const std::vector<std::string>& vm_order,
   UpPlan plan;
   for (const auto& net : networks) {
     NetworkActual a;
-    if (auto it = network_actual.find(net); it != network_actual.end()) a = it->second;
+    if (auto it = network_actual.find(net); it != network_actual.end()) {
+      a = it->second;
+    }
     NetworkStep s;
     s.network = net;
     s.setup_bridge = !a.has_state || !a.bridge_exists;
@@ -35,9 +37,13 @@ UpPlan PlanUp(const std::vector<std::string>& vm_order,
   }
   for (const auto& vm : vm_order) {
     VmActual a;
-    if (auto it = vm_actual.find(vm); it != vm_actual.end()) a = it->second;
+    if (auto it = vm_actual.find(vm); it != vm_actual.end()) {
+      a = it->second;
+    }
     std::string want;
-    if (auto it = desired_hash.find(vm); it != desired_hash.end()) want = it->second;
+    if (auto it = desired_hash.find(vm); it != desired_hash.end()) {
+      want = it->second;
+    }
     VmStep s{vm, VmAction::kUnchanged, "running (unchanged)"};
     if (!a.has_state) {
       s = {vm, VmAction::kCreate, "created"};

@@ -20,8 +20,12 @@ bool WriteAll(int fd, const std::string& content) {
   std::size_t done = 0;
   while (done < content.size()) {
     ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
     done += static_cast<std::size_t>(n);
   }
   return true;
@@ -39,7 +43,9 @@ bool WriteFileAtomic(const std::string& path, const std::string& content, std::s
     return false;
   }
   bool ok = WriteAll(fd, content) && fsync(fd) == 0;
-  if (!ok) *error = ErrnoText("cannot write", tmp);
+  if (!ok) {
+    *error = ErrnoText("cannot write", tmp);
+  }
   if (close(fd) != 0 && ok) {
     ok = false;
     *error = ErrnoText("cannot close", tmp);

@@ -107,7 +107,9 @@ bool ParseVm(const std::string& text, VmState* out, std::string* error) {
 
 std::string SerializePorts(const PortsFile& f) {
   json j = json::object();
-  for (const auto& [vm, port] : f) j[vm] = port;
+  for (const auto& [vm, port] : f) {
+    j[vm] = port;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -115,17 +117,25 @@ bool ParsePorts(const std::string& text, PortsFile* out, std::string* error) {
   return Guard("invalid ports.json", error, [&] {
     PortsFile f;
     json j = json::parse(text);
-    for (const auto& [vm, port] : j.items()) f[vm] = port.get<int>();
+    for (const auto& [vm, port] : j.items()) {
+      f[vm] = port.get<int>();
+    }
     *out = std::move(f);
   });
 }
 
 bool LoadNetworks(const std::string& path, NetworksFile* out, std::string* error) {
   out->clear();
-  if (!FileExists(path)) return true;
+  if (!FileExists(path)) {
+    return true;
+  }
   std::string text;
-  if (!ReadWholeFile(path, &text, error)) return false;
-  if (ParseNetworks(text, out, error)) return true;
+  if (!ReadWholeFile(path, &text, error)) {
+    return false;
+  }
+  if (ParseNetworks(text, out, error)) {
+    return true;
+  }
   *error = path + ": " + *error;
   return false;
 }
@@ -136,10 +146,16 @@ bool SaveNetworks(const std::string& path, const NetworksFile& f, std::string* e
 
 bool LoadVm(const std::string& path, VmState* out, bool* exists, std::string* error) {
   *exists = FileExists(path);
-  if (!*exists) return true;
+  if (!*exists) {
+    return true;
+  }
   std::string text;
-  if (!ReadWholeFile(path, &text, error)) return false;
-  if (ParseVm(text, out, error)) return true;
+  if (!ReadWholeFile(path, &text, error)) {
+    return false;
+  }
+  if (ParseVm(text, out, error)) {
+    return true;
+  }
   *error = path + ": " + *error;
   return false;
 }
@@ -150,10 +166,16 @@ bool SaveVm(const std::string& path, const VmState& vm, std::string* error) {
 
 bool LoadPorts(const std::string& path, PortsFile* out, std::string* error) {
   out->clear();
-  if (!FileExists(path)) return true;
+  if (!FileExists(path)) {
+    return true;
+  }
   std::string text;
-  if (!ReadWholeFile(path, &text, error)) return false;
-  if (ParsePorts(text, out, error)) return true;
+  if (!ReadWholeFile(path, &text, error)) {
+    return false;
+  }
+  if (ParsePorts(text, out, error)) {
+    return true;
+  }
   *error = path + ": " + *error;
   return false;
 }
