@@ -128,7 +128,7 @@ int RealMain(int argc, char** argv) {
   int logs_lines = -1;
   auto* logs = app.add_subcommand("logs", "Print a VM's serial console log");
   logs->add_option("vm", logs_vm, "VM name")->required();
-  logs->add_flag("-F,--follow", logs_follow, "Keep printing new output");
+  logs->add_flag("-f,-F,--follow", logs_follow, "Keep printing new output (like tail -f)");
   logs->add_option("-n,--lines", logs_lines, "Only the last N lines (default: all)")
       ->check(CLI::NonNegativeNumber);
 
