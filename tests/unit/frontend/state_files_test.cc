@@ -55,12 +55,8 @@ TEST_F(StateFilesTest, NetworksJsonHasTheOriginalsFields) {
 }
 
 TEST_F(StateFilesTest, VmAndPortsRoundTrip) {
-  VmState vm{"web",
-             "abc123",
-             {{"backend", "52:54:00:00:00:01", "172.16.0.10", "tap-x", "qc-y"}},
-             2222,
-             4321,
-             "2026-01-01T00:00:00Z"};
+  VmState vm{"web", "abc123", {{"backend", "52:54:00:00:00:01", "172.16.0.10", "tap-x", "qc-y"}},
+             2222,  4321,     "2026-01-01T00:00:00Z"};
   std::string err;
   ASSERT_TRUE(SaveVm(dir_ + "/vm.json", vm, &err)) << err;
   VmState back;
