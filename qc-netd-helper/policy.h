@@ -1,11 +1,14 @@
 // The administrator's policy: /etc/qemu-compose/netd.conf (path compiled in).
 //
 //   # comment
-//   allow_users = alice, bob, 1001     user names or uids (repeatable)
-//   allow_groups = netdev               group names or gids (repeatable)
-//   pool = 172.16.0.0/12                allowed subnets (repeatable; first one replaces the
-//   default) max_bridges = 8 max_taps = 64 max_dnsmasq = 8 max_taps[alice] = 128 per-user override
-//   (user name or uid)
+//   allow_users = alice, bob, 1001   user names or uids (repeatable)
+//   allow_groups = netdev            group names or gids (repeatable)
+//   pool = 172.16.0.0/12             allowed subnets (repeatable; the first
+//                                    pool line replaces the default)
+//   max_bridges = 8
+//   max_taps = 64
+//   max_dnsmasq = 8
+//   max_taps[alice] = 128            per-user override (user name or uid)
 //
 // No allow_users and no allow_groups line means every user may use the helper.
 #pragma once
