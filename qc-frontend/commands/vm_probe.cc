@@ -124,20 +124,6 @@ std::string LeaseFromLeasesFile(const std::string& leases, const std::string& ma
   return "";
 }
 
-bool LocalPortOpen(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return false;
-  }
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
-  close(fd);
-  return ok;
-}
-
 int FreeLocalPort(int from, const std::vector<int>& taken) {
   for (int port = from; port < 65536; ++port) {
     if (std::find(taken.begin(), taken.end(), port) != taken.end()) {

@@ -27,8 +27,6 @@ std::string QmpRunState(const std::string& qmp_sock, int timeout_ms);
 // mac=M"), or found in dnsmasq's leases file; "" if none yet.
 std::string LeaseFromSerialLog(const std::string& serial_log, const std::string& mac);
 std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac);
-// Something accepts TCP connections on 127.0.0.1:port.
-bool LocalPortOpen(int port);
 // First port >= from that nobody listens on at 127.0.0.1 and that `taken`
 // does not list.
 int FreeLocalPort(int from, const std::vector<int>& taken);
