@@ -1,5 +1,6 @@
 #include "compose/yaml_reader.h"
 
+#include <algorithm>
 #include <map>
 
 #include "compose/suggest.h"
@@ -31,9 +32,24 @@ std::string Where(const std::string& owner, const std::string& key) {
   return owner.empty() ? "'" + key + "'" : owner + ": '" + key + "'";
 }
 
+namespace {
+
+bool Holds(const std::vector<YAML::Node>& nodes, const YAML::Node& node) {
+  return std::any_of(nodes.begin(), nodes.end(), [&](const YAML::Node& n) { return n.is(node); });
+}
+
+}  // namespace
+
 std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std::string& owner,
                                const std::string& section,
                                const std::vector<std::string>* allowed) {
+  MergeTrail trail;
+  return Map(node, pos, owner, section, allowed, trail);
+}
+
+std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std::string& owner,
+                               const std::string& section, const std::vector<std::string>* allowed,
+                               MergeTrail& trail) {
   std::vector<Entry> entries;
   if (node.IsNull()) {
     return entries;
@@ -44,6 +60,8 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
     diag_.Error(pos, subject + " must be a mapping, got " + Describe(node));
     return entries;
   }
+  trail.open.push_back(node);
+  trail.done.push_back(node);
   std::map<std::string, SourcePos> seen;
   std::vector<YAML::Node> merges;  // "<<: *anchor" sources
   for (const auto& kv : node) {
@@ -101,13 +119,23 @@ std::vector<Entry> Reader::Map(const YAML::Node& node, SourcePos pos, const std:
         diag_.Error(PosOf(source), "'<<' must merge a mapping, got " + Describe(source));
         continue;
       }
-      for (Entry& merged : Map(source, PosOf(source), owner, section, allowed)) {
+      if (Holds(trail.open, source)) {
+        diag_.Error(PosOf(source), (owner.empty() ? "" : owner + ": ") +
+                                       "'<<' cannot merge a mapping into itself (the alias points "
+                                       "back to a mapping that contains it)");
+        continue;
+      }
+      if (Holds(trail.done, source)) {
+        continue;  // merged already: its keys are in `seen` or lost to earlier ones
+      }
+      for (Entry& merged : Map(source, PosOf(source), owner, section, allowed, trail)) {
         if (seen.emplace(merged.key, merged.key_pos).second) {
           entries.push_back(std::move(merged));
         }
       }
     }
   }
+  trail.open.pop_back();
   return entries;
 }
 

@@ -58,6 +58,17 @@ class Reader {
   Diagnostics& diag() { return diag_; }
 
  private:
+  // The maps a Map call has reached through merge keys: aliases can make a
+  // mapping merge itself, or the same anchor merged twice at every level
+  // (exponential work and errors), so each is read at most once.
+  struct MergeTrail {
+    std::vector<YAML::Node> open;  // the mapping being read and its merge ancestors
+    std::vector<YAML::Node> done;  // every mapping already read
+  };
+  std::vector<Entry> Map(const YAML::Node& node, SourcePos pos, const std::string& owner,
+                         const std::string& section, const std::vector<std::string>* allowed,
+                         MergeTrail& trail);
+
   Diagnostics& diag_;
   const Environment& env_;
 };
