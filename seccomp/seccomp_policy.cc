@@ -1,35 +1,27 @@
 #include "seccomp_policy.h"
 
 #include <cstring>
+#include <memory>
 
 namespace qc::seccomp {
 
 bool LoadPolicy(const Policy& policy, std::string* err) {
-  scmp_filter_ctx ctx = seccomp_init(policy.default_action);
-  if (ctx == nullptr) {
-    *err = "seccomp_init failed";
-    return false;
+  const std::unique_ptr<void, void (*)(scmp_filter_ctx)> ctx(seccomp_init(policy.default_action),
+                                                             seccomp_release);
+  int rc = ctx ? 0 : -ENOMEM;
+  std::string what = "seccomp_init";
+  for (auto r = policy.rules.begin(); rc == 0 && r != policy.rules.end(); ++r) {
+    what = std::string("seccomp rule for ") + r->name;
+    rc = seccomp_rule_add_array(ctx.get(), r->action, r->syscall, r->ncond, r->cond);
   }
-  for (std::size_t i = 0; i < policy.count; ++i) {
-    const Rule& r = policy.rules[i];
-    scmp_arg_cmp cmp[6] = {};
-    for (unsigned c = 0; c < r.ncond; ++c) {
-      cmp[c] = scmp_arg_cmp{r.cond[c].arg, r.cond[c].op, r.cond[c].a, r.cond[c].b};
-    }
-    int rc = seccomp_rule_add_array(ctx, r.action, r.syscall, r.ncond, cmp);
-    if (rc != 0) {
-      *err = std::string("seccomp rule for ") + r.name + ": " + std::strerror(-rc);
-      seccomp_release(ctx);
-      return false;
-    }
+  if (rc == 0) {
+    what = "seccomp_load";
+    rc = seccomp_load(ctx.get());
   }
-  int rc = seccomp_load(ctx);
-  seccomp_release(ctx);
   if (rc != 0) {
-    *err = std::string("seccomp_load: ") + std::strerror(-rc);
-    return false;
+    *err = what + ": " + std::strerror(-rc);
   }
-  return true;
+  return rc == 0;
 }
 
 }  // namespace qc::seccomp

@@ -3,31 +3,23 @@
 
 #include <seccomp.h>
 
-#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace qc::seccomp {
 
-struct Cond {
-  unsigned arg;
-  scmp_compare op;
-  scmp_datum_t a;
-  scmp_datum_t b;
-};
-
 struct Rule {
+  const char* name;
   int syscall;
   uint32_t action;
   unsigned ncond;
-  Cond cond[6];
-  const char* name;
+  scmp_arg_cmp cond[6];
 };
 
 struct Policy {
   uint32_t default_action;
-  const Rule* rules;
-  std::size_t count;
+  std::span<const Rule> rules;
 };
 
 // Installs the policy on the calling thread (requires no_new_privs).
