@@ -10,63 +10,9 @@
 namespace qc::netd {
 namespace {
 
-using Checks = std::initializer_list<std::pair<bool, std::string>>;
-
-// The message of the first failed check, or "" when all pass.
-std::string FirstProblem(Checks checks) {
-  for (const auto& [failed, message] : checks) {
-    if (failed) {
-      return message;
-    }
-  }
-  return "";
-}
-
-bool IsLowerAlnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-bool IsPathChar(char c) {
-  return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '/' || c == '-';
-}
-bool IsLabelChar(char c) {
-  return IsLowerAlnum(c) || c == '-';
-}
-
-std::string StateDirProblem(const std::string& d) {
-  constexpr auto npos = std::string::npos;
-  return FirstProblem({
-      {d.empty(), "is empty"},
-      {d.starts_with('-'), "must not start with '-'"},
-      {!d.starts_with('/'), "must be an absolute path"},
-      {d.size() > 200, "is longer than 200 characters"},
-      {!std::all_of(d.begin(), d.end(), IsPathChar), "may only contain A-Z a-z 0-9 . _ / -"},
-      {d.find("//") != npos, "must not contain '//'"},
-      {d.find("/./") != npos || d.ends_with("/."), "must not contain a '.' component"},
-      {d.find("/../") != npos || d.ends_with("/.."), "must not contain a '..' component"},
-      {d.ends_with('/'), "must not end with '/'"},
-  });
-}
-
-std::string DomainProblem(const std::string& d) {
-  std::string problem = FirstProblem({
-      {d.empty(), "is empty"},
-      {d.size() > 100, "is longer than 100 characters"},
-      {d.starts_with('-'), "must not start with '-'"},
-  });
-  for (size_t start = 0; problem.empty() && start <= d.size();) {
-    const size_t dot = std::min(d.find('.', start), d.size());
-    const std::string label = d.substr(start, dot - start);
-    problem = FirstProblem({
-        {label.empty(), "has an empty label"},
-        {label.size() > 63, "has a label longer than 63 characters"},
-        {!std::all_of(label.begin(), label.end(), IsLabelChar),
-         "may only contain a-z 0-9 - and '.'"},
-        {label.starts_with('-') || label.ends_with('-'), "has a label starting or ending with '-'"},
-    });
-    start = dot + 1;
-  }
-  return problem;
-}
+constexpr auto npos = std::string::npos;
+const std::string kLabelChars = "abcdefghijklmnopqrstuvwxyz0123456789-";
+const std::string kPathChars = kLabelChars + "ABCDEFGHIJKLMNOPQRSTUVWXYZ._/";
 
 std::string Dotted(uint32_t host_order) {
   const in_addr a{htonl(host_order)};
@@ -82,9 +28,15 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
   const uint32_t gw = ntohl(p.gateway_be);
   const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix) : 0;
   const std::string gateway = Dotted(gw);
-  const std::string dir_problem = StateDirProblem(p.state_dir);
-  const std::string domain_problem = DomainProblem(p.domain);
-  const std::string problem = FirstProblem({
+  const std::string& d = p.state_dir;
+  const std::string& dom = p.domain;
+  size_t longest_label = 0;
+  for (size_t i = 0, run = 0; i < dom.size(); ++i) {
+    run = dom[i] == '.' ? 0 : run + 1;
+    longest_label = std::max(longest_label, run);
+  }
+  // Checked in this order; the first failure is the reply.
+  const std::initializer_list<std::pair<bool, std::string>> checks = {
       {!IsValidBridgeName(p.bridge),
        "invalid bridge name '" + p.bridge + "' (want qc-[a-z0-9-]{1,12})"},
       {!prefix_ok, "invalid prefix length " + std::to_string(p.prefix) + " (want 16..24)"},
@@ -92,21 +44,36 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
        "gateway " + gateway + " is the network or broadcast address"},
       {(gw & 0xffU) >= 10 && (gw & 0xffU) <= 250,
        "gateway " + gateway + " lies inside the DHCP range .10-.250"},
-      {!dir_problem.empty(), "state_dir " + dir_problem},
-      {!domain_problem.empty(), "domain " + domain_problem},
+      {d.empty(), "state_dir is empty"},
+      {d.starts_with('-'), "state_dir must not start with '-'"},
+      {!d.starts_with('/'), "state_dir must be an absolute path"},
+      {d.size() > 200, "state_dir is longer than 200 characters"},
+      {d.find_first_not_of(kPathChars) != npos, "state_dir may only contain A-Z a-z 0-9 . _ / -"},
+      {d.find("//") != npos, "state_dir must not contain '//'"},
+      {d.find("/./") != npos || d.ends_with("/."), "state_dir must not contain a '.' component"},
+      {d.find("/../") != npos || d.ends_with("/.."), "state_dir must not contain a '..' component"},
+      {d.ends_with('/'), "state_dir must not end with '/'"},
+      {dom.empty(), "domain is empty"},
+      {dom.size() > 100, "domain is longer than 100 characters"},
+      {dom.starts_with('-'), "domain must not start with '-'"},
+      {dom.starts_with('.') || dom.ends_with('.') || dom.find("..") != npos,
+       "domain has an empty label"},
+      {longest_label > 63, "domain has a label longer than 63 characters"},
+      {dom.find_first_not_of(kLabelChars + ".") != npos,
+       "domain may only contain a-z 0-9 - and '.'"},
+      {dom.ends_with('-') || dom.find("-.") != npos || dom.find(".-") != npos,
+       "domain has a label starting or ending with '-'"},
       {!dnsmasq_path.starts_with('/'), "dnsmasq path must be absolute"},
-  });
-  if (!problem.empty()) {
-    if (err != nullptr) {
-      *err = problem;
+  };
+  for (const auto& [failed, message] : checks) {
+    if (failed) {
+      *err = message;
+      return false;
     }
-    return false;
   }
   const uint32_t net24 = gw & 0xffffff00U;  // the range stays in the gateway's /24
-  const std::string& dir = p.state_dir;
   *argv = {
       dnsmasq_path,
-      "--keep-in-foreground",  // the launcher detaches it
       "--conf-file=/dev/null",
       "--no-hosts",
       "--no-ping",  // so it needs no CAP_NET_RAW
@@ -116,18 +83,18 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
       "--listen-address=" + gateway,
       "--dhcp-range=" + Dotted(net24 | 10) + "," + Dotted(net24 | 250) + "," + Dotted(mask) + ",1h",
       "--dhcp-authoritative",
-      "--dhcp-hostsfile=" + dir + "/dhcp-hosts",
-      "--addn-hosts=" + dir + "/hosts",
-      "--dhcp-leasefile=" + dir + "/leases",
-      "--pid-file=" + dir + "/dnsmasq.pid",
-      "--log-facility=" + dir + "/dnsmasq.log",
+      "--dhcp-hostsfile=" + d + "/dhcp-hosts",
+      "--addn-hosts=" + d + "/hosts",
+      "--dhcp-leasefile=" + d + "/leases",
+      "--pid-file=" + d + "/dnsmasq.pid",
+      "--log-facility=" + d + "/dnsmasq.log",
       "--log-dhcp",
-      "--domain=" + p.domain,
-      "--local=/" + p.domain + "/",
+      "--domain=" + dom,
+      "--local=/" + dom + "/",
       "--expand-hosts",
       "--dhcp-option=option:router," + gateway,
       "--dhcp-option=option:dns-server," + gateway,
-      "--dhcp-option=option:domain-search," + p.domain,
+      "--dhcp-option=option:domain-search," + dom,
   };
   return true;
 }

@@ -13,192 +13,125 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "caps.h"
 #include "dnsmasq-launcher.policy.h"
+#include "dnsmasq/dnsmasq_argv.h"
 #include "names.h"
 #include "seccomp_policy.h"
-#include "seqpacket.h"
-#if QC_HAVE_NAT
-#include "dnsmasq/dnsmasq_argv.h"
-#endif
 
 namespace qc::netd {
 namespace {
 
-std::string ReadSmallFile(const std::string& path) {
-  std::string text;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return text;
-  }
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0 && text.size() < 65536) {
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return text;
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// Pids of dnsmasq processes (our binary) whose real uid is `uid` and whose
-// argv has --interface=<bridge> (or any --interface=qc-... if bridge is empty).
+// Pids of our dnsmasq binary running with real uid `uid` and the argument
+// --interface=<bridge> (any --interface=qc-... when bridge is empty).
 std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
+  const std::string word =
+      std::string("\0--interface=", 13) + (bridge.empty() ? "qc-" : bridge + '\0');
   std::vector<int> pids;
   DIR* d = opendir("/proc");
-  if (d == nullptr) {
-    return pids;
-  }
-  while (dirent* e = readdir(d)) {
-    int pid = std::atoi(e->d_name);
-    if (pid <= 0) {
+  while (dirent* e = d != nullptr ? readdir(d) : nullptr) {
+    const std::string dir = std::string("/proc/") + e->d_name;
+    char exe[sizeof(QC_DNSMASQ_PATH)] = {};  // room for one byte more than the path
+    const ssize_t n = readlink((dir + "/exe").c_str(), exe, sizeof(exe));
+    if (std::atoi(e->d_name) <= 0 || n + 1 != static_cast<ssize_t>(sizeof(exe)) ||
+        std::strcmp(exe, QC_DNSMASQ_PATH) != 0) {
       continue;
     }
-    std::string dir = "/proc/" + std::string(e->d_name);
-    char exe[4096];
-    ssize_t n = readlink((dir + "/exe").c_str(), exe, sizeof(exe) - 1);
-    if (n <= 0 || std::string(exe, static_cast<std::size_t>(n)) != QC_DNSMASQ_PATH) {
-      continue;
-    }
-    std::string status = ReadSmallFile(dir + "/status");
-    std::size_t u = status.find("\nUid:\t");
-    if (u == std::string::npos || std::strtoul(status.c_str() + u + 6, nullptr, 10) != uid) {
-      continue;
-    }
-    std::string cmdline = ReadSmallFile(dir + "/cmdline");
-    std::string want = bridge.empty() ? std::string("--interface=qc-") : "--interface=" + bridge;
-    std::size_t start = 0;
-    while (start < cmdline.size()) {
-      std::size_t end = cmdline.find('\0', start);
-      if (end == std::string::npos) {
-        end = cmdline.size();
-      }
-      std::string arg = cmdline.substr(start, end - start);
-      if (bridge.empty() ? arg.compare(0, want.size(), want) == 0 : arg == want) {
-        pids.push_back(pid);
-        break;
-      }
-      start = end + 1;
+    const std::string status = ReadFile(dir + "/status");
+    const size_t u = status.find("\nUid:\t");
+    if (u != std::string::npos && std::strtoul(status.c_str() + u + 6, nullptr, 10) == uid &&
+        ReadFile(dir + "/cmdline").find(word) != std::string::npos) {
+      pids.push_back(std::atoi(e->d_name));
     }
   }
-  closedir(d);
+  if (d != nullptr) {
+    closedir(d);
+  }
   return pids;
 }
 
 // Forks and execs dnsmasq, which daemonises itself: its first process exits
 // once the daemon is ready (or failed). Stderr is captured for the reason.
 DhcpResult Spawn(const std::vector<std::string>& argv, uid_t uid, const std::string& bridge) {
-  DhcpResult res;
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
-    res.message = "pipe failed";
-    return res;
+    return {INTERNAL, 0, false, "pipe failed"};
   }
-  pid_t child = fork();
+  const pid_t child = fork();
   if (child == 0) {
     setsid();
-    int null = open("/dev/null", O_RDWR);
+    const int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
     dup2(null, 1);
     dup2(errpipe[1], 2);
     close_range(3, ~0U, 0);
-    std::string cerr;
-    if (!GiveAmbientNetCaps(&cerr)) {
-      (void)std::fprintf(stderr, "%s\n", cerr.c_str());
-      _exit(126);
+    std::string err;
+    if (GiveAmbientNetCaps(&err)) {
+      std::vector<char*> args;
+      for (const std::string& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+      }
+      args.push_back(nullptr);
+      char* empty_env[] = {nullptr};
+      execve(QC_DNSMASQ_PATH, args.data(), empty_env);
+      err = std::string("exec " QC_DNSMASQ_PATH ": ") + std::strerror(errno);
     }
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    char* empty_env[] = {nullptr};
-    execve(QC_DNSMASQ_PATH, args.data(), empty_env);
-    (void)std::fprintf(stderr, "exec %s: %s\n", QC_DNSMASQ_PATH, std::strerror(errno));
+    (void)std::fprintf(stderr, "%s\n", err.c_str());
     _exit(127);
   }
   close(errpipe[1]);
   int wstatus = 0;
-  if (child < 0 || waitpid(child, &wstatus, 0) != child) {
-    close(errpipe[0]);
-    res.message = "fork failed";
-    return res;
-  }
-  // The first dnsmasq process has exited, so whatever it wrote is in the pipe.
+  const bool waited = child > 0 && waitpid(child, &wstatus, 0) == child;
+  // The first dnsmasq process has exited, so whatever it wrote is in the pipe;
+  // the daemon may still hold the pipe open, so do not wait for EOF.
   fcntl(errpipe[0], F_SETFL, O_NONBLOCK);
   char buf[1024];
-  ssize_t n = read(errpipe[0], buf, sizeof(buf) - 1);
+  const ssize_t n = waited ? read(errpipe[0], buf, sizeof(buf)) : 0;
   close(errpipe[0]);
-  std::string text = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-    text.pop_back();
+  std::string text(buf, static_cast<size_t>(std::max<ssize_t>(n, 0)));
+  text.erase(text.find_last_not_of("\r\n") + 1);
+  if (!waited) {
+    return {INTERNAL, 0, false, "fork failed"};
   }
   if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-    res.message = "dnsmasq failed to start: " +
-                  (text.empty() ? "exit status " + std::to_string(wstatus) : text);
-    return res;
+    return {INTERNAL, 0, false,
+            "dnsmasq failed to start: " +
+                (text.empty() ? "exit status " + std::to_string(wstatus) : text)};
   }
-  std::vector<int> pids = FindDnsmasq(uid, bridge);
+  const std::vector<int> pids = FindDnsmasq(uid, bridge);
   if (pids.empty()) {
-    res.message = "dnsmasq started but exited at once";
-    return res;
+    return {INTERNAL, 0, false, "dnsmasq started but exited at once"};
   }
-  res.status = OK;
-  res.pid = pids[0];
-  res.message = "dnsmasq serving " + bridge + " (pid " + std::to_string(res.pid) + ")";
-  return res;
+  return {OK, pids[0], false,
+          "dnsmasq serving " + bridge + " (pid " + std::to_string(pids[0]) + ")"};
 }
 
+// f: "start", bridge, gateway (host order), prefix, state_dir, domain, quota.
 DhcpResult Start(const std::vector<std::string>& f, uid_t uid) {
-  DhcpResult res;
-  res.status = INVALID_ARGUMENT;
-  if (f.size() != 7 || !IsValidBridgeName(f[1])) {
-    res.message = "bad dnsmasq request";
-    return res;
-  }
-  const std::string& bridge = f[1];
-  std::vector<int> running = FindDnsmasq(uid, bridge);
-  if (!running.empty()) {
-    res.status = OK;
-    res.existed = true;
-    res.pid = running[0];
-    res.message = "dnsmasq already serves " + bridge + " (pid " + std::to_string(res.pid) + ")";
-    return res;
-  }
-  if (FindDnsmasq(uid, "").size() >= std::strtoul(f[6].c_str(), nullptr, 10)) {
-    res.status = QUOTA_EXCEEDED;
-    res.message = "dnsmasq quota reached (" + f[6] + ")";
-    return res;
-  }
-#if QC_HAVE_NAT
-  DnsmasqParams p{bridge, htonl(static_cast<uint32_t>(std::strtoul(f[2].c_str(), nullptr, 10))),
-                  std::atoi(f[3].c_str()), f[4], f[5]};
+  const DnsmasqParams p{f[1], htonl(static_cast<uint32_t>(std::strtoul(f[2].c_str(), nullptr, 10))),
+                        std::atoi(f[3].c_str()), f[4], f[5]};
   std::vector<std::string> argv;
   std::string err;
-  if (!BuildDnsmasqArgv(p, QC_DNSMASQ_PATH, &argv, &err)) {
-    res.message = err;
-    return res;
+  if (!BuildDnsmasqArgv(p, QC_DNSMASQ_PATH, &argv, &err)) {  // validates the bridge name too
+    return {INVALID_ARGUMENT, 0, false, err};
   }
-  if (std::find(argv.begin(), argv.end(), "--no-ping") == argv.end()) {
-    argv.emplace_back("--no-ping");
+  const std::vector<int> running = FindDnsmasq(uid, p.bridge);
+  if (!running.empty()) {
+    return {OK, running[0], true,
+            "dnsmasq already serves " + p.bridge + " (pid " + std::to_string(running[0]) + ")"};
   }
-  // Let dnsmasq daemonise: its first process exits only once the daemon is
-  // ready or has failed, which gives a deterministic start-up result.
-  argv.erase(std::remove(argv.begin(), argv.end(), "--keep-in-foreground"), argv.end());
-  return Spawn(argv, uid, bridge);
-#else
-  (void)Spawn;
-  res.status = INTERNAL;
-  res.message = "this helper was built without the dnsmasq argv module";
-  return res;
-#endif
-}
-
-void SendResult(int sock, const DhcpResult& r) {
-  std::string msg = std::to_string(static_cast<int>(r.status)) + '\0' + std::to_string(r.pid) +
-                    '\0' + (r.existed ? "1" : "0") + '\0' + r.message + '\0';
-  SendMessage(sock, msg.data(), msg.size());
+  if (FindDnsmasq(uid, "").size() >= std::strtoul(f[6].c_str(), nullptr, 10)) {
+    return {QUOTA_EXCEEDED, 0, false, "dnsmasq quota reached (" + f[6] + ")"};
+  }
+  return Spawn(argv, uid, p.bridge);
 }
 
 }  // namespace
@@ -210,43 +143,24 @@ void RunLauncher(int sock, uid_t uid) {
     (void)std::fprintf(stderr, "qc-netd-helper: dnsmasq launcher: %s\n", err.c_str());
     _exit(1);
   }
-  for (;;) {
-    Received in;
-    if (ReceiveMessage(sock, &in) != 0 || in.eof) {
-      _exit(0);
-    }
-    for (int fd : in.fds) {
-      close(fd);
-    }
-    std::vector<std::string> f;
-    std::string cur;
-    for (std::uint8_t b : in.bytes) {
-      if (b == 0) {
-        f.push_back(cur);
-        cur.clear();
-      } else {
-        cur += static_cast<char>(b);
-      }
-    }
-    DhcpResult r;
-    r.status = OK;
-    bool known = !in.truncated && !f.empty() &&
-                 (f[0] == "count" || (f[0] == "stop" && f.size() == 2 && IsValidBridgeName(f[1])) ||
-                  f[0] == "start");
-    if (!known) {
-      r.status = PROTOCOL_ERROR;
-      r.message = "bad launcher request";
-    } else if (f[0] == "count") {
+  std::vector<std::string> f;
+  while (ReceiveFields(sock, &f)) {
+    DhcpResult r{OK, 0, false, ""};
+    if (f.size() == 7 && f[0] == "start") {
+      r = Start(f, uid);
+    } else if (f.size() == 1 && f[0] == "count") {
       r.pid = static_cast<int>(FindDnsmasq(uid, "").size());
-    } else if (f[0] == "stop") {
+    } else if (f.size() == 2 && f[0] == "stop" && IsValidBridgeName(f[1])) {
       for (int pid : FindDnsmasq(uid, f[1])) {
         kill(pid, SIGTERM);
       }
     } else {
-      r = Start(f, uid);
+      r = {PROTOCOL_ERROR, 0, false, "bad launcher request"};
     }
-    SendResult(sock, r);
+    SendFields(sock,
+               {std::to_string(r.status), std::to_string(r.pid), r.existed ? "1" : "0", r.message});
   }
+  _exit(0);
 }
 
 }  // namespace qc::netd

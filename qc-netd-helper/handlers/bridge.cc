@@ -1,7 +1,7 @@
 #include "dnsmasq/launcher.h"
 #include "handlers/handlers.h"
 #include "names.h"
-#include "nat_glue.h"
+#include "nat/nat.h"
 #include "ownership.h"
 
 namespace qc::netd {
@@ -83,7 +83,7 @@ void HandleDeleteBridge(Session& s, const DeleteBridge& req, Reply* r) {
     return;
   }
   std::string err;
-  if (!NatOff(req.name(), &err) || !LauncherStop(s.launcher_fd, req.name(), &err) ||
+  if (!NatDisable(req.name(), &err) || !LauncherStop(s.launcher_fd, req.name(), &err) ||
       !s.rtnl.Delete(l->ifindex, &err)) {
     SetReply(r, INTERNAL, err);
     return;

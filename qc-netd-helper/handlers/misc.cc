@@ -8,7 +8,7 @@
 
 #include "dnsmasq/launcher.h"
 #include "handlers/handlers.h"
-#include "nat_glue.h"
+#include "nat/nat.h"
 
 namespace qc::netd {
 
@@ -36,7 +36,7 @@ void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
     return;
   }
   std::string err;
-  if (!NatOn(req.bridge(), htonl(NetworkOf(c)), c.prefix, &err)) {
+  if (!NatEnable(req.bridge(), htonl(NetworkOf(c)), c.prefix, &err)) {
     SetReply(r, INTERNAL, err);
     return;
   }
@@ -52,7 +52,7 @@ void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
     return;
   }
   std::string err;
-  if (!NatOff(req.bridge(), &err)) {
+  if (!NatDisable(req.bridge(), &err)) {
     SetReply(r, INTERNAL, err);
     return;
   }
@@ -113,7 +113,7 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
         o->add_addresses(FormatCidr(a.cidr));
       }
     }
-    o->set_nat(l.kind == "bridge" && NatOnFor(l.name));
+    o->set_nat(l.kind == "bridge" && NatIsEnabled(l.name));
     o->set_up(l.up);
   }
   SetReply(r, OK, std::to_string(out->links_size()) + " owned links");

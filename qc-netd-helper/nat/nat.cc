@@ -12,9 +12,9 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include "names.h"
 #include "nat/nft_objects.h"
@@ -23,21 +23,12 @@ namespace qc::netd {
 namespace {
 
 constexpr int kAttempts = 16;            // generation races tolerated before giving up
-constexpr size_t kMaxTaggedRules = 64;   // far above the 5 we add; bounds the batch
-constexpr size_t kBatchBytes = 1 << 16;  // fits 64 deletions plus the additions
+constexpr size_t kBatchBytes = 1 << 16;  // far more than a bridge's rules need
 
 struct SocketClose {
   void operator()(mnl_socket* s) const { mnl_socket_close(s); }
 };
 using Socket = std::unique_ptr<mnl_socket, SocketClose>;
-
-Socket Open() {
-  Socket nl(mnl_socket_open(NETLINK_NETFILTER));
-  if (nl && mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
-    nl.reset();
-  }
-  return nl;
-}
 
 // Sends `len` bytes and runs `cb` on every reply until an ack, NLMSG_DONE or an
 // error (errno set). seq 0 skips sequence checks: batch replies carry their own.
@@ -59,220 +50,159 @@ struct Snapshot {
   std::string tag;
   std::vector<nft::RulePtr> rules;  // the bridge's rules, in chain order
   size_t all_rules = 0;             // in the whole table, anyone's
-  bool overflow = false;
 };
 
 int OnGen(const nlmsghdr* nlh, void* data) {
-  nftnl_gen* gen = nftnl_gen_alloc();
-  const bool ok = gen != nullptr && nftnl_gen_nlmsg_parse(nlh, gen) == 0;
-  if (ok) {
-    static_cast<Snapshot*>(data)->genid = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
-  }
+  nftnl_gen* gen = nft::Must(nftnl_gen_alloc());
+  const int rc = nftnl_gen_nlmsg_parse(nlh, gen);
+  static_cast<Snapshot*>(data)->genid = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
   nftnl_gen_free(gen);
-  return ok ? MNL_CB_OK : MNL_CB_ERROR;
+  return rc == 0 ? MNL_CB_OK : MNL_CB_ERROR;
 }
 
 int OnRule(const nlmsghdr* nlh, void* data) {
   auto* s = static_cast<Snapshot*>(data);
-  nft::RulePtr r(nftnl_rule_alloc());
-  if (!r || nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) {
+  nft::RulePtr r(nft::Must(nftnl_rule_alloc()));
+  if (nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) {
     return MNL_CB_ERROR;
   }
   ++s->all_rules;
   uint32_t len = 0;
   const void* ud = nftnl_rule_get_data(r.get(), NFTNL_RULE_USERDATA, &len);
   if (ud != nullptr && len == s->tag.size() && std::memcmp(ud, s->tag.data(), len) == 0) {
-    s->overflow = s->overflow || s->rules.size() >= kMaxTaggedRules;
-    if (!s->overflow) {
-      s->rules.push_back(std::move(r));
-    }
+    s->rules.push_back(std::move(r));
   }
   return MNL_CB_OK;
 }
 
-bool Fail(std::string* err, const std::string& what) {
-  if (err != nullptr) {
-    *err = what + ": " + std::strerror(errno);
-  }
-  return false;
-}
-
-bool TakeSnapshot(mnl_socket* nl, const std::string& bridge, Snapshot* s, std::string* err) {
+// Reads the generation, then the rules of our table tagged for `bridge`.
+// errno is EINTR when the ruleset changed during the dump (NLM_F_DUMP_INTR).
+bool TakeSnapshot(mnl_socket* nl, const std::string& bridge, Snapshot* s) {
   char buf[MNL_SOCKET_BUFFER_SIZE];
   nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, 1);
   if (!Exchange(nl, nlh, nlh->nlmsg_len, 1, OnGen, s)) {
-    return Fail(err, "reading the nftables generation failed");
+    return false;
   }
   s->tag = nft::BridgeTag(bridge);
-  nft::RulePtr filter(nftnl_rule_alloc());  // dump only our table
-  if (!filter || s->tag.empty() ||
-      nftnl_rule_set_str(filter.get(), NFTNL_RULE_TABLE, nft::kTable) != 0) {
-    errno = ENOMEM;
-    return Fail(err, "preparing the rule dump failed");
-  }
+  nft::RulePtr filter(nft::Must(nftnl_rule_alloc()));  // dump only our table
+  nftnl_rule_set_str(filter.get(), NFTNL_RULE_TABLE, nft::kTable);
   nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP, 2);
   nftnl_rule_nlmsg_build_payload(nlh, filter.get());
-  if (!Exchange(nl, nlh, nlh->nlmsg_len, 2, OnRule, s)) {
-    return Fail(err, "listing table ip qemu_compose failed");
-  }
-  if (s->overflow) {
-    errno = E2BIG;
-    return Fail(err, "too many rules tagged " + bridge + " in table ip qemu_compose");
-  }
-  return true;
+  return Exchange(nl, nlh, nlh->nlmsg_len, 2, OnRule, s);
 }
 
 // True when the dumped rules are exactly `add` in order (e.g. both empty).
-bool InPlace(const Snapshot& s, const std::vector<nft::BridgeRule>& add) {
-  if (s.rules.size() != add.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < add.size(); ++i) {
-    if (nft::Fingerprint(s.rules[i].get()) != nft::Fingerprint(add[i].rule.get())) {
-      return false;
-    }
-  }
-  return true;
+bool InPlace(const Snapshot& s, const std::vector<nft::RulePtr>& add) {
+  return std::equal(s.rules.begin(), s.rules.end(), add.begin(), add.end(),
+                    [](const nft::RulePtr& a, const nft::RulePtr& b) {
+                      return nft::Fingerprint(a.get()) == nft::Fingerprint(b.get());
+                    });
 }
 
 // One transaction: delete s.rules (or the whole table when they are all it
 // holds and nothing is added), then create table and chains and add `add`.
 // Only the last message asks for an ack: the kernel reports any error before
 // it, so the first reply decides. errno is ERESTART on a generation race.
-bool Commit(mnl_socket* nl, const Snapshot& s, const std::vector<nft::BridgeRule>& add) {
+bool Commit(mnl_socket* nl, const Snapshot& s, const std::vector<nft::RulePtr>& add) {
   const nft::TablePtr table = nft::BuildTable();
-  const nft::ChainPtr chains[] = {nft::BuildChain(true), nft::BuildChain(false)};
-  if (!table || !chains[0] || !chains[1]) {
-    errno = ENOMEM;
-    return false;
-  }
-  if (s.rules.empty() && add.empty()) {
-    return true;  // an empty batch would have no message to acknowledge
-  }
+  const nft::ChainPtr nat = nft::BuildChain(true);
+  const nft::ChainPtr forward = nft::BuildChain(false);
   std::vector<char> buf(2 * kBatchBytes);  // headroom for the message that overflows
   mnl_nlmsg_batch* b = mnl_nlmsg_batch_start(buf.data(), kBatchBytes);
-  uint32_t seq = 0;
-  nlmsghdr* last = nullptr;
-  bool fits = true;
   auto cur = [&] { return static_cast<char*>(mnl_nlmsg_batch_current(b)); };
-  auto hdr = [&](uint16_t type, uint16_t flags) {
-    return last = nftnl_nlmsg_build_hdr(cur(), type, NFPROTO_IPV4, flags, ++seq);
-  };
-  auto next = [&] { fits = mnl_nlmsg_batch_next(b) && fits; };
-
+  uint32_t seq = 0;
   mnl_attr_put_u32(nftnl_batch_begin(cur(), ++seq), NFNL_BATCH_GENID, htonl(s.genid));
-  next();
+  bool fits = mnl_nlmsg_batch_next(b);
+  nlmsghdr* last = nullptr;
+  auto put = [&](uint16_t type, uint16_t flags, auto build_payload, auto* object) {
+    last = nftnl_nlmsg_build_hdr(cur(), type, NFPROTO_IPV4, flags, ++seq);
+    build_payload(last, object);
+    fits = mnl_nlmsg_batch_next(b) && fits;
+  };
   if (add.empty() && s.all_rules == s.rules.size()) {  // the last bridge leaves no trace
-    nftnl_table_nlmsg_build_payload(hdr(NFT_MSG_DELTABLE, 0), table.get());
-    next();
+    put(NFT_MSG_DELTABLE, 0, nftnl_table_nlmsg_build_payload, table.get());
   } else {
     for (const nft::RulePtr& r : s.rules) {  // a dumped rule carries table, chain and handle
-      nftnl_rule_nlmsg_build_payload(hdr(NFT_MSG_DELRULE, 0), r.get());
-      next();
+      put(NFT_MSG_DELRULE, 0, nftnl_rule_nlmsg_build_payload, r.get());
     }
   }
   if (!add.empty()) {  // NLM_F_CREATE without EXCL: existing ones are kept
-    nftnl_table_nlmsg_build_payload(hdr(NFT_MSG_NEWTABLE, NLM_F_CREATE), table.get());
-    next();
-    for (const nft::ChainPtr& c : chains) {
-      nftnl_chain_nlmsg_build_payload(hdr(NFT_MSG_NEWCHAIN, NLM_F_CREATE), c.get());
-      next();
-    }
+    put(NFT_MSG_NEWTABLE, NLM_F_CREATE, nftnl_table_nlmsg_build_payload, table.get());
+    put(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftnl_chain_nlmsg_build_payload, nat.get());
+    put(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftnl_chain_nlmsg_build_payload, forward.get());
   }
-  for (const nft::BridgeRule& r : add) {  // no APPEND and no position: head of the chain
-    const uint16_t where = r.at_head ? 0 : NLM_F_APPEND;
-    nftnl_rule_nlmsg_build_payload(hdr(NFT_MSG_NEWRULE, NLM_F_CREATE | where), r.rule.get());
-    next();
+  for (size_t i = 0; i < add.size(); ++i) {  // no APPEND and no position: head of the chain
+    const uint16_t where = i == 1 ? 0 : NLM_F_APPEND;
+    put(NFT_MSG_NEWRULE, NLM_F_CREATE | where, nftnl_rule_nlmsg_build_payload, add[i].get());
   }
   last->nlmsg_flags |= NLM_F_ACK;
   nftnl_batch_end(cur(), ++seq);
-  next();
+  fits = mnl_nlmsg_batch_next(b) && fits;
+  errno = E2BIG;  // reported when the batch does not fit
   const bool ok =
       fits && Exchange(nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0, nullptr, nullptr);
-  if (!fits) {
-    errno = E2BIG;
-  }
   mnl_nlmsg_batch_stop(b);
   return ok;
 }
 
-// Makes `bridge`'s rules exactly `add` (possibly none), retrying generation races.
-bool Apply(const std::string& bridge, const std::vector<nft::BridgeRule>& add, std::string* err) {
+// Makes `bridge`'s rules exactly *add, or with add == nullptr only reads them
+// into *s; retries while concurrent changes interrupt the dump or the batch.
+bool Sync(const std::string& bridge, const std::vector<nft::RulePtr>* add, Snapshot* s,
+          std::string* err) {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    Socket nl = Open();
-    if (!nl) {
-      return Fail(err, "opening the nftables netlink socket failed");
-    }
-    Snapshot s;
-    if (!TakeSnapshot(nl.get(), bridge, &s, err)) {
-      if (errno == EINTR) {
-        continue;  // the ruleset changed during the dump (NLM_F_DUMP_INTR)
-      }
-      return false;
-    }
-    if (InPlace(s, add) || Commit(nl.get(), s, add)) {
+    *s = Snapshot{};
+    // A fresh socket each time: an interrupted dump leaves replies behind.
+    const Socket nl(mnl_socket_open(NETLINK_NETFILTER));
+    if (nl && mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) == 0 &&
+        TakeSnapshot(nl.get(), bridge, s) &&
+        (add == nullptr || InPlace(*s, *add) || Commit(nl.get(), *s, *add))) {
       return true;
     }
-    if (errno != ERESTART) {
-      return Fail(err, "nftables transaction for " + bridge + " failed");
+    if (errno != EINTR && errno != ERESTART) {
+      *err = "nftables request for " + bridge + " failed: " + std::strerror(errno);
+      return false;
     }
   }
-  errno = EBUSY;
-  return Fail(err, "nftables ruleset kept changing while updating " + bridge);
-}
-
-bool Reject(std::string* err, const std::string& why) {
-  if (err != nullptr) {
-    *err = why;
-  }
+  *err = "nftables ruleset kept changing while updating " + bridge;
   return false;
 }
 
-std::string BadBridgeMessage(const std::string& bridge) {
-  return "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
+bool BadBridge(const std::string& bridge, std::string* err) {
+  *err = "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
+  return false;
 }
 
 }  // namespace
 
 bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err) {
   if (!IsValidBridgeName(bridge)) {
-    return Reject(err, BadBridgeMessage(bridge));
+    return BadBridge(bridge, err);
   }
   if (prefix < 1 || prefix > 32) {
-    return Reject(err, "invalid prefix length " + std::to_string(prefix) + " (want 1..32)");
+    *err = "invalid prefix length " + std::to_string(prefix) + " (want 1..32)";
+    return false;
   }
   const uint32_t mask_be = htonl(0xffffffffU << (32 - prefix));
   if ((subnet_be & ~mask_be) != 0) {
-    return Reject(err, "subnet address has host bits set for prefix /" + std::to_string(prefix));
+    *err = "subnet address has host bits set for prefix /" + std::to_string(prefix);
+    return false;
   }
-  const std::vector<nft::BridgeRule> add = nft::BuildBridgeRules(bridge, subnet_be, mask_be);
-  if (add.empty()) {
-    errno = ENOMEM;
-    return Fail(err, "building nftables rules failed");
-  }
-  return Apply(bridge, add, err);
+  const std::vector<nft::RulePtr> add = nft::BuildBridgeRules(bridge, subnet_be, mask_be);
+  Snapshot s;
+  return Sync(bridge, &add, &s, err);
 }
 
 bool NatDisable(const std::string& bridge, std::string* err) {
-  if (!IsValidBridgeName(bridge)) {
-    return Reject(err, BadBridgeMessage(bridge));
-  }
-  return Apply(bridge, {}, err);
+  const std::vector<nft::RulePtr> none;
+  Snapshot s;
+  return IsValidBridgeName(bridge) ? Sync(bridge, &none, &s, err) : BadBridge(bridge, err);
 }
 
 bool NatIsEnabled(const std::string& bridge) {
-  for (int attempt = 0; IsValidBridgeName(bridge) && attempt < kAttempts; ++attempt) {
-    Socket nl = Open();  // fresh: an interrupted dump leaves replies behind
-    Snapshot s;
-    std::string err;
-    if (nl && TakeSnapshot(nl.get(), bridge, &s, &err)) {
-      return s.rules.size() == 5;  // the complete set from BuildBridgeRules
-    }
-    if (errno != EINTR) {
-      break;
-    }
-  }
-  return false;
+  Snapshot s;
+  std::string err;
+  // the complete set from BuildBridgeRules
+  return IsValidBridgeName(bridge) && Sync(bridge, nullptr, &s, &err) && s.rules.size() == 5;
 }
 
 }  // namespace qc::netd

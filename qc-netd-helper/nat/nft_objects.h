@@ -1,5 +1,7 @@
 // Builds the libnftnl objects of table "ip qemu_compose": the table, its two
 // base chains and one bridge's rules. Pure construction, no netlink I/O.
+// libnftnl fails only on allocation; like the rest of the helper (no
+// exceptions: a failed allocation aborts), such a failure aborts.
 #pragma once
 
 #include <libnftnl/chain.h>
@@ -7,6 +9,7 @@
 #include <libnftnl/table.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,10 +27,14 @@ using RulePtr = std::unique_ptr<nftnl_rule, Free>;
 using ChainPtr = std::unique_ptr<nftnl_chain, Free>;
 using TablePtr = std::unique_ptr<nftnl_table, Free>;
 
-struct BridgeRule {
-  RulePtr rule;
-  bool at_head;  // inserted before every rule of its chain instead of appended
-};
+// Aborts when a libnftnl allocation failed.
+template <typename T>
+T* Must(T* p) {
+  if (p == nullptr) {
+    std::abort();
+  }
+  return p;
+}
 
 // The rule userdata tagging `bridge`'s rules: an nft comment holding its name.
 std::string BridgeTag(const std::string& bridge);
@@ -36,12 +43,13 @@ std::string BridgeTag(const std::string& bridge);
 // rule with a freshly built one.
 std::string Fingerprint(nftnl_rule* r);
 
-// The five rules of `bridge` in nat.h's order; empty if allocation fails.
-std::vector<BridgeRule> BuildBridgeRules(const std::string& bridge, uint32_t subnet_be,
-                                         uint32_t mask_be);
+// The five rules of `bridge` in nat.h's order. The second (isolation) goes to
+// the head of its chain, the others are appended.
+std::vector<RulePtr> BuildBridgeRules(const std::string& bridge, uint32_t subnet_be,
+                                      uint32_t mask_be);
 
-// Table, nat postrouting chain, filter forward chain; nullptr if allocation fails.
 TablePtr BuildTable();
+// The nat postrouting chain, or the filter forward chain.
 ChainPtr BuildChain(bool nat);
 
 }  // namespace qc::netd::nft

@@ -37,7 +37,6 @@ TEST(DnsmasqArgv, ExactArgvForSlash24) {
   const std::string s = "/home/u/p/.qemu-compose/net-1";
   const std::vector<std::string> want = {
       "/usr/sbin/dnsmasq",
-      "--keep-in-foreground",
       "--conf-file=/dev/null",
       "--no-hosts",
       "--no-ping",
@@ -70,7 +69,7 @@ TEST(DnsmasqArgv, ShorterPrefixKeepsRangeInGatewaySlash24) {
   std::vector<std::string> argv;
   std::string err;
   ASSERT_TRUE(BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) << err;
-  EXPECT_EQ(argv[9], "--dhcp-range=172.20.3.10,172.20.3.250,255.255.0.0,1h");
+  EXPECT_EQ(argv[8], "--dhcp-range=172.20.3.10,172.20.3.250,255.255.0.0,1h");
 }
 
 TEST(DnsmasqArgv, RejectsBadBridgeNames) {
@@ -203,7 +202,7 @@ TEST(DnsmasqArgv, EveryByteIsAcceptedOnlyFromItsCharset) {
       std::vector<std::string> argv;
       std::string err;
       if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) {
-        ASSERT_EQ(argv.size(), 23U);
+        ASSERT_EQ(argv.size(), 22U);
         for (size_t i = 1; i < argv.size(); ++i) {
           EXPECT_EQ(argv[i].rfind("--", 0), 0U) << argv[i];
           EXPECT_EQ(argv[i].find_first_of(std::string("\n\r\0 ", 4)), std::string::npos);
