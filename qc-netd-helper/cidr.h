@@ -9,12 +9,12 @@ namespace qc::netd {
 struct Cidr {
   std::uint32_t addr = 0;  // host byte order, as written (may have host bits)
   int prefix = 0;
+  bool operator==(const Cidr&) const = default;
 };
 
-// Strict "a.b.c.d/p": four decimal octets without leading zeros, p in 0..32.
+// Strict "a.b.c.d/p": four decimal octets and p in 0..32, no leading zeros.
 bool ParseCidr(const std::string& text, Cidr* out, std::string* err);
 std::string FormatCidr(const Cidr& c);
-std::string FormatAddr(std::uint32_t addr);
 std::uint32_t PrefixMask(int prefix);
 std::uint32_t NetworkOf(const Cidr& c);
 // True if the two subnets share any address.

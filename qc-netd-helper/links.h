@@ -2,8 +2,6 @@
 // helper's network namespace and make the few changes the helper is allowed.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 #include <vector>
 
@@ -22,12 +20,14 @@ struct LinkInfo {
   bool up = false;
 };
 
+// An IPv4 address, or the destination of a route, and its interface.
 struct AddrInfo {
   int ifindex = 0;
   Cidr cidr;
 };
 
-// One rtnetlink socket for the life of the helper.
+// One rtnetlink socket for the life of the helper. Every call returns false
+// with *err set when the kernel refuses.
 class Rtnl {
  public:
   bool Connect(std::string* err);
@@ -35,23 +35,24 @@ class Rtnl {
 
   bool Links(std::vector<LinkInfo>* out, std::string* err);
   bool Ipv4Addresses(std::vector<AddrInfo>* out, std::string* err);
-  // Destinations of main-table IPv4 routes except the default route, with
-  // the ifindex of their first next hop (0 if none).
+  // Main-table unicast routes except the default route, with the ifindex of
+  // their first next hop (0 if none).
   bool Ipv4Routes(std::vector<AddrInfo>* out, std::string* err);
 
-  // Fails with *exists = true if the name is taken.
-  bool AddBridge(const std::string& name, const std::string& alias, bool* exists, std::string* err);
+  // NLM_F_EXCL: fails with *exists = true if the name is taken.
+  bool AddBridge(const std::string& name, bool* exists, std::string* err);
   // Sets alias, master (if master_ifindex > 0) and IFF_UP in one request.
   bool Configure(int ifindex, const std::string& alias, int master_ifindex, std::string* err);
   bool Delete(int ifindex, std::string* err);
-  bool AddAddress(int ifindex, const Cidr& c, std::string* err);
-  bool DeleteAddress(int ifindex, const Cidr& c, std::string* err);
+  // Adds (NLM_F_EXCL, with the subnet's broadcast) or deletes an address.
+  bool ChangeAddress(bool add, int ifindex, const Cidr& c, std::string* err);
 
  private:
   nl_sock* sock_ = nullptr;
 };
 
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name);
-const LinkInfo* FindLink(const std::vector<LinkInfo>& links, int ifindex);
+// The name of the link with this ifindex, or "ifindex N".
+std::string LinkName(const std::vector<LinkInfo>& links, int ifindex);
 
 }  // namespace qc::netd

@@ -10,10 +10,8 @@ namespace qc::netd {
 
 // "qemu-compose:uid=<uid>"
 std::string OwnerAlias(uid_t uid);
-// Parses an alias exactly as OwnerAlias writes it (decimal, no sign, no
-// leading zeros, nothing after the number). False for anything else.
-bool ParseOwnerAlias(const std::string& alias, uid_t* uid);
-// True only if the alias names exactly this uid (uid=10 never matches uid=100).
+// True only if the alias is exactly OwnerAlias(uid): uid=10 never matches
+// uid=100, and leading zeros, signs or trailing bytes never match.
 bool AliasOwnedBy(const std::string& alias, uid_t uid);
 
 }  // namespace qc::netd

@@ -6,19 +6,13 @@
 
 #include "handlers/handlers.h"
 #include "seqpacket.h"
-#include "tap.h"
 
 namespace qc::netd {
 namespace {
 
 void Dispatch(Session& s, const Request& req, Reply* r, std::vector<int>* fds) {
-  if (req.op_case() == Request::OP_NOT_SET) {
-    SetReply(r, PROTOCOL_ERROR, "empty or unknown request");
-    return;
-  }
   if (!s.hello_done && req.op_case() != Request::kHello) {
-    SetReply(r, PROTOCOL_ERROR, "the first request must be Hello");
-    return;
+    return SetReply(r, PROTOCOL_ERROR, "the first request must be Hello");
   }
   switch (req.op_case()) {
     case Request::kHello:
@@ -44,7 +38,7 @@ void Dispatch(Session& s, const Request& req, Reply* r, std::vector<int>* fds) {
     case Request::kListOwned:
       return HandleListOwned(s, req.list_owned(), r);
     case Request::OP_NOT_SET:
-      break;
+      return SetReply(r, PROTOCOL_ERROR, "empty or unknown request");
   }
 }
 
@@ -58,15 +52,13 @@ int RunRequestLoop(Session& s, int sock) {
       (void)std::fprintf(stderr, "qc-netd-helper: receive failed (%d)\n", rc);
       return 1;
     }
-    for (int fd : in.fds) {
-      close(fd);  // the helper never accepts fds
-    }
+    std::vector<int> fds;
+    CloseAll(&in.fds);  // the helper never accepts fds
     if (in.eof) {
       return 0;
     }
     Request req;
     Reply reply;
-    std::vector<int> fds;
     if (in.truncated) {
       SetReply(&reply, PROTOCOL_ERROR,
                "request larger than " + std::to_string(kMaxMessageBytes) + " bytes");
@@ -75,14 +67,14 @@ int RunRequestLoop(Session& s, int sock) {
     } else {
       Dispatch(s, req, &reply, &fds);
     }
-    if (reply.status() == STATUS_UNSPECIFIED) {
-      SetReply(&reply, INTERNAL, "no reply produced");
-    }
     std::string out;
-    if (!reply.SerializeToString(&out) || out.size() > kMaxMessageBytes) {
+    // Every handler sets a status; a reply that echoes a huge name may be
+    // too large to send.
+    if (reply.status() == STATUS_UNSPECIFIED || !reply.SerializeToString(&out) ||
+        out.size() > kMaxMessageBytes) {
       CloseAll(&fds);
       Reply small;
-      SetReply(&small, INTERNAL, "reply too large");
+      SetReply(&small, INTERNAL, "no reply produced or reply too large");
       small.SerializeToString(&out);
     }
     rc = SendMessage(sock, out.data(), out.size(), fds.data(), fds.size());

@@ -1,5 +1,6 @@
-// State of one helper session (one caller, one socket) and the small lookups
-// every handler shares.
+// State of one helper session (one caller, one socket) and the checks every
+// handler shares. A check that refuses fills the reply and returns false or
+// null; the handler then returns at once.
 #pragma once
 
 #include <sys/types.h>
@@ -24,20 +25,25 @@ struct Session {
 };
 
 void SetReply(Reply* r, Status status, const std::string& message);
+void CloseAll(std::vector<int>* fds);
 
-// Loads the link list; on failure fills an INTERNAL reply and returns false.
+// `name` follows the naming rule for a TAP (tap = true) or a bridge.
+bool CheckName(const std::string& name, bool tap, Reply* r);
 bool LoadLinks(Session& s, std::vector<LinkInfo>* links, Reply* r);
-
-// Returns the bridge if `name` is a valid bridge name, exists, is a bridge
-// and its alias names the caller; otherwise fills the reply and returns null.
-const LinkInfo* OwnedBridge(const Session& s, const std::vector<LinkInfo>& links,
-                            const std::string& name, Reply* r);
-
 bool IsOwned(const Session& s, const LinkInfo& l);
 // kind: "bridge" or "tun"
 unsigned CountOwned(const Session& s, const std::vector<LinkInfo>& links, const char* kind);
+// The caller owns at most its quota of TAPs (tap = true) or bridges once
+// `adding` more exist.
+bool CheckQuota(const Session& s, const std::vector<LinkInfo>& links, bool tap, unsigned adding,
+                Reply* r);
 
-// The bridge's IPv4 address (first one). False + reply if it has none.
-bool BridgeAddress(Session& s, int ifindex, Cidr* out, Reply* r);
+// Loads the links and returns the caller's own bridge `name`.
+const LinkInfo* OwnedBridge(Session& s, const std::string& name, std::vector<LinkInfo>* links,
+                            Reply* r);
+// The IPv4 addresses on a link (empty if none).
+bool AddressesOf(Session& s, int ifindex, std::vector<Cidr>* out, Reply* r);
+// The caller's own bridge `name` and its address, which it must have.
+bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r);
 
 }  // namespace qc::netd

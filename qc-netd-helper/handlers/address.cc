@@ -7,30 +7,29 @@ namespace qc::netd {
 namespace {
 
 // Describes the first address or route of another interface that overlaps
-// `subnet`; empty if none. The bridge's own addresses and routes are ignored.
-bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, std::string* err) {
+// `subnet` in *what ("" if none). The bridge's own addresses and routes are
+// ignored, and so is the default route.
+bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, Reply* r) {
   std::vector<AddrInfo> addrs;
   std::vector<AddrInfo> routes;
   std::vector<LinkInfo> links;
-  if (!s.rtnl.Ipv4Addresses(&addrs, err) || !s.rtnl.Ipv4Routes(&routes, err) ||
-      !s.rtnl.Links(&links, err)) {
+  std::string err;
+  if (!s.rtnl.Ipv4Addresses(&addrs, &err) || !s.rtnl.Ipv4Routes(&routes, &err) ||
+      !s.rtnl.Links(&links, &err)) {
+    SetReply(r, INTERNAL, err);
     return false;
   }
   what->clear();
-  auto name = [&](int ifindex) {
-    const LinkInfo* l = FindLink(links, ifindex);
-    return l != nullptr ? l->name : "ifindex " + std::to_string(ifindex);
-  };
   for (const AddrInfo& a : addrs) {
     if (a.ifindex != bridge && Overlaps(a.cidr, subnet)) {
-      *what = "address " + FormatCidr(a.cidr) + " on " + name(a.ifindex);
+      *what = "address " + FormatCidr(a.cidr) + " on " + LinkName(links, a.ifindex);
       return true;
     }
   }
   for (const AddrInfo& rt : routes) {
     if (rt.ifindex != bridge && Overlaps(rt.cidr, subnet)) {
-      Cidr net{NetworkOf(rt.cidr), rt.cidr.prefix};
-      *what = "route " + FormatCidr(net) + (rt.ifindex > 0 ? " via " + name(rt.ifindex) : "");
+      *what = "route " + FormatCidr({NetworkOf(rt.cidr), rt.cidr.prefix}) +
+              (rt.ifindex > 0 ? " via " + LinkName(links, rt.ifindex) : "");
       return true;
     }
   }
@@ -38,11 +37,9 @@ bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, 
 }
 
 void RandomBackoff() {
-  unsigned char b = 0;
-  if (getrandom(&b, 1, 0) != 1) {
-    b = 7;
-  }
-  timespec ts{0, (1 + b % 20) * 1000000L};
+  unsigned char b = 7;
+  (void)getrandom(&b, 1, 0);
+  const timespec ts{0, (1 + b % 20) * 1000000L};  // 1-20 ms
   nanosleep(&ts, nullptr);
 }
 
@@ -50,21 +47,18 @@ void RandomBackoff() {
 
 void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) {
-    return;
-  }
-  const LinkInfo* l = OwnedBridge(s, links, req.bridge(), r);
+  std::vector<Cidr> present;
+  std::string err;
+  Cidr c;
+  const LinkInfo* l = OwnedBridge(s, req.bridge(), &links, r);
   if (l == nullptr) {
     return;
   }
-  int bridge = l->ifindex;
-  Cidr c;
-  std::string err;
+  const int bridge = l->ifindex;
   if (!ParseCidr(req.cidr(), &c, &err) || !CheckGatewayCidr(c, &err)) {
-    SetReply(r, INVALID_ARGUMENT, err);
-    return;
+    return SetReply(r, INVALID_ARGUMENT, err);
   }
-  Cidr subnet{NetworkOf(c), c.prefix};
+  const Cidr subnet{NetworkOf(c), c.prefix};
   bool in_pool = false;
   std::string pools;
   for (const Cidr& p : s.policy.pools) {
@@ -72,56 +66,44 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
     pools += (pools.empty() ? "" : ", ") + FormatCidr(p);
   }
   if (!in_pool) {
-    SetReply(r, PERMISSION_DENIED,
-             "subnet " + FormatCidr(subnet) + " is outside the allowed pools (" + pools + ")");
+    return SetReply(
+        r, PERMISSION_DENIED,
+        "subnet " + FormatCidr(subnet) + " is outside the allowed pools (" + pools + ")");
+  }
+  if (!AddressesOf(s, bridge, &present, r)) {
     return;
   }
-  std::vector<AddrInfo> addrs;
-  if (!s.rtnl.Ipv4Addresses(&addrs, &err)) {
-    SetReply(r, INTERNAL, err);
-    return;
+  if (!present.empty() && present[0] == c) {
+    r->set_already_existed(true);
+    return SetReply(r, OK, req.bridge() + " already has " + FormatCidr(c));
   }
-  for (const AddrInfo& a : addrs) {
-    if (a.ifindex != bridge) {
-      continue;
-    }
-    if (a.cidr.addr == c.addr && a.cidr.prefix == c.prefix) {
-      r->set_already_existed(true);
-      SetReply(r, OK, req.bridge() + " already has " + FormatCidr(c));
-      return;
-    }
-    SetReply(r, CONFLICT, req.bridge() + " already has another address " + FormatCidr(a.cidr));
-    return;
+  if (!present.empty()) {
+    return SetReply(r, CONFLICT,
+                    req.bridge() + " already has another address " + FormatCidr(present[0]));
   }
   // Any lock a user can see can be squatted, so: refuse if something overlaps,
   // add, re-check; if another interface now overlaps, one of two racers must
   // back off. The later add always sees the earlier one, so at most one wins.
   std::string what;
   for (int attempt = 0; attempt < 20; ++attempt) {
-    if (!FindOverlap(s, bridge, subnet, &what, &err)) {
-      SetReply(r, INTERNAL, err);
+    if (!FindOverlap(s, bridge, subnet, &what, r)) {
       return;
     }
     if (!what.empty()) {
-      SetReply(r, CONFLICT, "subnet " + FormatCidr(subnet) + " overlaps " + what);
-      return;
+      return SetReply(r, CONFLICT, "subnet " + FormatCidr(subnet) + " overlaps " + what);
     }
-    if (!s.rtnl.AddAddress(bridge, c, &err)) {
-      SetReply(r, INTERNAL, err);
-      return;
+    if (!s.rtnl.ChangeAddress(true, bridge, c, &err)) {
+      return SetReply(r, INTERNAL, err);
     }
-    if (!FindOverlap(s, bridge, subnet, &what, &err)) {
-      std::string ignored;
-      s.rtnl.DeleteAddress(bridge, c, &ignored);
-      SetReply(r, INTERNAL, err);
-      return;
+    const bool rechecked = FindOverlap(s, bridge, subnet, &what, r);
+    if (rechecked && what.empty()) {
+      return SetReply(r, OK, FormatCidr(c) + " added to " + req.bridge());
     }
-    if (what.empty()) {
-      SetReply(r, OK, FormatCidr(c) + " added to " + req.bridge());
-      return;
+    // Lost the race (or could not re-check): remove ours again.
+    if (!s.rtnl.ChangeAddress(false, bridge, c, &err)) {
+      return SetReply(r, INTERNAL, err);
     }
-    if (!s.rtnl.DeleteAddress(bridge, c, &err)) {
-      SetReply(r, INTERNAL, err);
+    if (!rechecked) {
       return;
     }
     RandomBackoff();

@@ -5,21 +5,19 @@
 namespace qc::netd {
 
 void HandleHello(Session& s, const Hello& req, Reply* r) {
-  if (req.version() != kProtocolVersion) {
-    SetReply(r, PROTOCOL_ERROR,
-             "protocol version " + std::to_string(req.version()) +
-                 " not supported (helper speaks " + std::to_string(kProtocolVersion) + ")");
-    return;
-  }
   std::vector<LinkInfo> links;
+  unsigned dnsmasq = 0;
+  std::string err;
+  if (req.version() != kProtocolVersion) {
+    return SetReply(r, PROTOCOL_ERROR,
+                    "protocol version " + std::to_string(req.version()) +
+                        " not supported (helper speaks " + std::to_string(kProtocolVersion) + ")");
+  }
   if (!LoadLinks(s, &links, r)) {
     return;
   }
-  unsigned dnsmasq = 0;
-  std::string err;
   if (!LauncherCount(s.launcher_fd, &dnsmasq, &err)) {
-    SetReply(r, INTERNAL, err);
-    return;
+    return SetReply(r, INTERNAL, err);
   }
   s.hello_done = true;
   HelloReply* h = r->mutable_hello();

@@ -13,76 +13,56 @@
 namespace qc::netd {
 
 void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r) {
-  int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write(fd, "1\n", 2) != 2) {
-    SetReply(r, INTERNAL, std::string("cannot write net.ipv4.ip_forward: ") + std::strerror(errno));
-    if (fd >= 0) {
-      close(fd);
-    }
-    return;
+  const int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
+  const bool ok = fd >= 0 && write(fd, "1\n", 2) == 2;
+  const std::string why = std::strerror(errno);
+  if (fd >= 0) {
+    close(fd);
   }
-  close(fd);
-  SetReply(r, OK, "net.ipv4.ip_forward = 1");
+  SetReply(r, ok ? OK : INTERNAL,
+           ok ? "net.ipv4.ip_forward = 1" : "cannot write net.ipv4.ip_forward: " + why);
 }
 
 void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
-  std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) {
-    return;
-  }
-  const LinkInfo* l = OwnedBridge(s, links, req.bridge(), r);
   Cidr c;
-  if (l == nullptr || !BridgeAddress(s, l->ifindex, &c, r)) {
+  std::string err;
+  if (!OwnedBridgeAddress(s, req.bridge(), &c, r)) {
     return;
   }
-  std::string err;
   if (!NatEnable(req.bridge(), htonl(NetworkOf(c)), c.prefix, &err)) {
-    SetReply(r, INTERNAL, err);
-    return;
+    return SetReply(r, INTERNAL, err);
   }
   SetReply(r, OK, "NAT enabled for " + req.bridge());
 }
 
 void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) {
-    return;
-  }
-  if (OwnedBridge(s, links, req.bridge(), r) == nullptr) {
-    return;
-  }
   std::string err;
-  if (!NatDisable(req.bridge(), &err)) {
-    SetReply(r, INTERNAL, err);
+  if (OwnedBridge(s, req.bridge(), &links, r) == nullptr) {
     return;
+  }
+  if (!NatDisable(req.bridge(), &err)) {
+    return SetReply(r, INTERNAL, err);
   }
   SetReply(r, OK, "NAT disabled for " + req.bridge());
 }
 
 void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r) {
-  std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) {
-    return;
-  }
-  const LinkInfo* l = OwnedBridge(s, links, req.bridge(), r);
   Cidr c;
-  if (l == nullptr || !BridgeAddress(s, l->ifindex, &c, r)) {
-    return;
-  }
-  DhcpStart start{req.bridge(), c, req.state_dir(), req.domain(), s.quotas.max_dnsmasq};
   DhcpResult res;
   std::string err;
+  if (!OwnedBridgeAddress(s, req.bridge(), &c, r)) {
+    return;
+  }
+  const DhcpStart start{req.bridge(), c, req.state_dir(), req.domain(), s.quotas.max_dnsmasq};
   if (!LauncherStart(s.launcher_fd, start, &res, &err)) {
-    SetReply(r, INTERNAL, err);
-    return;
+    return SetReply(r, INTERNAL, err);
   }
-  if (res.status != OK) {
-    SetReply(r, res.status, res.message);
-    return;
+  if (res.status == OK) {
+    r->set_already_existed(res.existed);
+    r->mutable_dhcp()->set_pid(res.pid);
   }
-  r->set_already_existed(res.existed);
-  r->mutable_dhcp()->set_pid(res.pid);
-  SetReply(r, OK, res.message);
+  SetReply(r, res.status, res.message);
 }
 
 void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
@@ -93,8 +73,7 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
     return;
   }
   if (!s.rtnl.Ipv4Addresses(&addrs, &err)) {
-    SetReply(r, INTERNAL, err);
-    return;
+    return SetReply(r, INTERNAL, err);
   }
   OwnedLinks* out = r->mutable_owned();
   for (const LinkInfo& l : links) {
@@ -104,9 +83,8 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
     OwnedLink* o = out->add_links();
     o->set_name(l.name);
     o->set_kind(l.kind == "bridge" ? "bridge" : "tap");
-    const LinkInfo* m = l.master > 0 ? FindLink(links, l.master) : nullptr;
-    if (m != nullptr) {
-      o->set_master(m->name);
+    if (l.master > 0) {
+      o->set_master(LinkName(links, l.master));
     }
     for (const AddrInfo& a : addrs) {
       if (a.ifindex == l.ifindex) {

@@ -1,98 +1,93 @@
-#include "tap.h"
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "handlers/handlers.h"
-#include "names.h"
 #include "ownership.h"
 #include "seqpacket.h"
 
 namespace qc::netd {
+namespace {
+
+// Opens `queues` fds of a new, non-persistent TAP (IFF_MULTI_QUEUE if more
+// than one) owned by uid/gid. IFF_TUN_EXCL: never attaches to a TAP that
+// already exists, such as someone else's. On failure no fd stays open, so
+// the TAP is gone again.
+bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid, std::vector<int>* fds,
+             std::string* err) {
+  ifreq ifr{};
+  std::memcpy(ifr.ifr_name, name.c_str(), name.size());  // size checked by IsValidTapName
+  // The first queue creates the TAP exclusively; the others attach to it.
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL;
+  ifr.ifr_flags |= queues > 1 ? IFF_MULTI_QUEUE : 0;
+  for (unsigned q = 0; q < queues; ++q) {
+    // Opened with the caller's own rights: the helper has no DAC override.
+    const int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+      fds->push_back(fd);
+    }
+    if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0 ||
+        (q == 0 && (ioctl(fd, TUNSETOWNER, static_cast<unsigned long>(uid)) != 0 ||
+                    ioctl(fd, TUNSETGROUP, static_cast<unsigned long>(gid)) != 0))) {
+      *err = "TAP " + name + ": " +
+             (errno == EBUSY ? "a device of that name already exists" : std::strerror(errno));
+      CloseAll(fds);
+      return false;
+    }
+    ifr.ifr_flags &= ~IFF_TUN_EXCL;
+  }
+  return true;
+}
+
+}  // namespace
 
 void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int>* fds) {
   const std::string& name = req.name();
-  if (!IsValidTapName(name)) {
-    SetReply(r, INVALID_ARGUMENT,
-             "invalid TAP name '" + name + "': must match tap-[a-z0-9-]{1,11}");
-    return;
-  }
-  unsigned queues = req.queues() == 0 ? 1 : req.queues();
-  if (queues > kMaxFdsPerMessage) {
-    SetReply(r, INVALID_ARGUMENT, "at most " + std::to_string(kMaxFdsPerMessage) + " queues");
-    return;
-  }
+  const unsigned queues = req.queues() == 0 ? 1 : req.queues();
   std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) {
+  std::string err;
+  if (!CheckName(name, true, r)) {
     return;
   }
-  const LinkInfo* bridge = OwnedBridge(s, links, req.bridge(), r);
+  if (queues > kMaxFdsPerMessage) {
+    return SetReply(r, INVALID_ARGUMENT,
+                    "at most " + std::to_string(kMaxFdsPerMessage) + " queues");
+  }
+  const LinkInfo* bridge = OwnedBridge(s, req.bridge(), &links, r);
   if (bridge == nullptr) {
     return;
   }
-  int bridge_ifindex = bridge->ifindex;
-  const LinkInfo* existing = FindLink(links, name);
-  if (existing != nullptr) {
-    SetReply(r, CONFLICT,
-             name + (IsOwned(s, *existing)
-                         ? " already exists and is in use (a TAP lives while its fd is open)"
-                         : " already exists and is not yours"));
+  const int master = bridge->ifindex;
+  if (const LinkInfo* l = FindLink(links, name); l != nullptr) {
+    return SetReply(
+        r, CONFLICT,
+        name + (IsOwned(s, *l) ? " already exists and is in use (a TAP lives while its fd is open)"
+                               : " already exists and is not yours"));
+  }
+  if (!CheckQuota(s, links, true, 1, r)) {
     return;
   }
-  if (CountOwned(s, links, "tun") >= s.quotas.max_taps) {
-    SetReply(r, QUOTA_EXCEEDED, "TAP quota reached (" + std::to_string(s.quotas.max_taps) + ")");
-    return;
-  }
-  std::string err;
   if (!OpenTap(name, queues, s.caller.uid, s.gid, fds, &err)) {
-    SetReply(r, CONFLICT, err);
-    return;
+    return SetReply(r, CONFLICT, err);
   }
-  // From here on, closing the fds removes the TAP again.
-  const LinkInfo* tap = nullptr;
-  if (LoadLinks(s, &links, r)) {
-    tap = FindLink(links, name);
-  }
-  if (tap == nullptr ||
-      !s.rtnl.Configure(tap->ifindex, OwnerAlias(s.caller.uid), bridge_ifindex, &err)) {
+  // From here on, closing the fds removes the TAP again. Alias, master and
+  // up; then it must still be within the quota (another helper of this user
+  // may have raced us past it).
+  const LinkInfo* tap = LoadLinks(s, &links, r) ? FindLink(links, name) : nullptr;
+  if (tap == nullptr || !s.rtnl.Configure(tap->ifindex, OwnerAlias(s.caller.uid), master, &err)) {
     CloseAll(fds);
-    SetReply(r, INTERNAL, tap == nullptr ? "TAP " + name + " vanished" : err);
-    return;
+    return SetReply(r, INTERNAL, tap == nullptr ? "TAP " + name + " vanished" : err);
   }
-  if (LoadLinks(s, &links, r) && CountOwned(s, links, "tun") > s.quotas.max_taps) {
-    CloseAll(fds);
-    SetReply(r, QUOTA_EXCEEDED, "TAP quota reached (" + std::to_string(s.quotas.max_taps) + ")");
-    return;
+  if (!LoadLinks(s, &links, r) || !CheckQuota(s, links, true, 0, r)) {
+    return CloseAll(fds);
   }
   r->mutable_tap()->set_queues(queues);
   SetReply(r, OK, "TAP " + name + " attached to " + req.bridge());
-}
-
-void HandleDeleteTap(Session& s, const DeleteTap& req, Reply* r) {
-  if (!IsValidTapName(req.name())) {
-    SetReply(r, INVALID_ARGUMENT,
-             "invalid TAP name '" + req.name() + "': must match tap-[a-z0-9-]{1,11}");
-    return;
-  }
-  std::vector<LinkInfo> links;
-  if (!LoadLinks(s, &links, r)) {
-    return;
-  }
-  const LinkInfo* l = FindLink(links, req.name());
-  if (l == nullptr) {
-    r->set_already_existed(true);
-    SetReply(r, OK, "TAP " + req.name() + " does not exist");
-    return;
-  }
-  if (l->kind != "tun" || !IsOwned(s, *l)) {
-    SetReply(r, PERMISSION_DENIED,
-             req.name() + " is not a TAP created by qemu-compose for uid " +
-                 std::to_string(s.caller.uid));
-    return;
-  }
-  std::string err;
-  if (!s.rtnl.Delete(l->ifindex, &err)) {
-    SetReply(r, INTERNAL, err);
-    return;
-  }
-  SetReply(r, OK, "TAP " + req.name() + " deleted");
 }
 
 }  // namespace qc::netd
