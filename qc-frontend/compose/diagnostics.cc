@@ -1,6 +1,7 @@
 #include "compose/diagnostics.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace qc::compose {
 
@@ -28,11 +29,13 @@ std::vector<std::string> Diagnostics::Sorted(std::vector<Item> items) const {
     return a.pos.column < b.pos.column;
   });
   std::vector<std::string> lines;
+  // The same aliased node can be read twice; say each thing once. A set, as
+  // a short file of aliases can yield hundreds of thousands of messages.
+  std::unordered_set<std::string> said;
   for (const Item& item : items) {
     std::string line = Format(item);
-    // The same aliased node can be read twice; say each thing once.
-    if (std::find(lines.begin(), lines.end(), line) == lines.end()) {
-      lines.push_back(line);
+    if (said.insert(line).second) {
+      lines.push_back(std::move(line));
     }
   }
   return lines;
