@@ -4,7 +4,6 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
-#include <sstream>
 #include <string>
 
 int main(int argc, char** argv) {
@@ -21,26 +20,24 @@ int main(int argc, char** argv) {
   }
   // Only equality: an int argument's upper 32 bits are caller-controlled, so
   // '!=' or '<' could be bypassed; '==' fails closed.
-  const std::string cond = R"(arg([0-5])(?: & (\S+))? == (\S+))";
+  const std::string cond = R"(arg([0-5])(?:\s+&\s+(\S+))?\s+==\s+(\S+))";
   const std::regex cond_re(cond);
-  const std::regex rule_re(R"((\w+)((?: )" + cond + "(?: && " + cond +
-                           R"()*)?)(?: => (kill|errno \w+))?)");
+  const std::regex rule_re(R"(\s*(\w+)((?:\s+)" + cond + R"((?:\s+&&\s+)" + cond +
+                           R"()*)?)(?:\s+=>\s+(kill|errno\s+(\w+)))?\s*)");
+  const std::regex include_re(R"(\s*include\s+(\S+)\s*)");
+  const std::regex default_re(R"(\s*default\s+(kill|allow)\s*)");
   std::string includes;
   std::string rules;
   std::string default_action;
   std::string line;
   for (int lineno = 1; std::getline(in, line); ++lineno) {
-    std::istringstream words(line.substr(0, line.find('#')));
-    std::string norm;  // the words, one space apart
-    for (std::string w; words >> w;) {
-      norm += (norm.empty() ? "" : " ") + w;
-    }
+    line = line.substr(0, line.find('#'));
     std::smatch m;
-    if (norm.starts_with("include ")) {
-      includes += "#include " + norm.substr(8) + "\n";
-    } else if (norm == "default kill" || norm == "default allow") {
-      default_action = norm == "default kill" ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ALLOW";
-    } else if (std::regex_match(norm, m, rule_re)) {
+    if (std::regex_match(line, m, include_re)) {
+      includes += "#include " + m[1].str() + "\n";
+    } else if (std::regex_match(line, m, default_re)) {
+      default_action = m[1] == "kill" ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ALLOW";
+    } else if (std::regex_match(line, m, rule_re)) {
       std::string conds;
       int n = 0;
       const std::string text = m[2];
@@ -50,14 +47,13 @@ int main(int argc, char** argv) {
                                     "), D(" + c[3].str() + ")}, "
                               : "{" + c[1].str() + ", SCMP_CMP_EQ, D(" + c[3].str() + "), 0}, ";
       }
-      const std::string act = m[9];
-      const std::string action = act.empty()     ? "SCMP_ACT_ALLOW"
-                                 : act == "kill" ? "SCMP_ACT_KILL_PROCESS"
-                                                 : "SCMP_ACT_ERRNO(" + act.substr(6) + ")";
+      const std::string action = !m[9].matched    ? "SCMP_ACT_ALLOW"
+                                 : m[9] == "kill" ? "SCMP_ACT_KILL_PROCESS"
+                                                  : "SCMP_ACT_ERRNO(" + m[10].str() + ")";
       rules += "  {\"" + m[1].str() + "\", SCMP_SYS(" + m[1].str() + "), " + action + ", " +
                std::to_string(n) + ", {" + conds + "}},\n";
-    } else if (!norm.empty()) {
-      std::cerr << file << ":" << lineno << ": cannot parse '" << norm << "' (see README.md)\n";
+    } else if (line.find_first_not_of(" \t") != std::string::npos) {
+      std::cerr << file << ":" << lineno << ": cannot parse '" << line << "' (see README.md)\n";
       return 1;
     }
   }

@@ -1,4 +1,7 @@
-// Launcher side: runs in the child forked by main() before seccomp.
+// Both ends of the launcher protocol: NUL-terminated fields in one datagram
+// each way. Request: start|count|stop and its fields; reply: status, number,
+// existed (0/1), message. RunLauncher runs in the child forked by main()
+// before seccomp; the Launcher* calls run in the request loop.
 #include "dnsmasq/launcher.h"
 
 #include <arpa/inet.h>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -21,9 +25,51 @@
 #include "dnsmasq/dnsmasq_argv.h"
 #include "names.h"
 #include "seccomp_policy.h"
+#include "seqpacket.h"
 
 namespace qc::netd {
 namespace {
+
+bool SendFields(int sock, const std::vector<std::string>& fields) {
+  std::string msg;
+  for (const std::string& f : fields) {
+    msg += f + '\0';
+  }
+  return SendMessage(sock, msg.data(), msg.size()) == 0;
+}
+
+// False on EOF or error; a truncated datagram gives no fields.
+bool ReceiveFields(int sock, std::vector<std::string>* fields) {
+  Received in;
+  if (ReceiveMessage(sock, &in) != 0 || in.eof) {
+    return false;
+  }
+  for (int fd : in.fds) {
+    close(fd);  // none expected
+  }
+  const std::string all = in.truncated ? "" : std::string(in.bytes.begin(), in.bytes.end());
+  fields->clear();
+  for (size_t start = 0, end = 0; (end = all.find('\0', start)) != std::string::npos;
+       start = end + 1) {
+    fields->push_back(all.substr(start, end - start));
+  }
+  return true;
+}
+
+// Request-loop side of one exchange.
+bool Call(int sock, const std::vector<std::string>& fields, DhcpResult* out, std::string* err) {
+  std::vector<std::string> f;
+  if (!SendFields(sock, fields) || !ReceiveFields(sock, &f)) {
+    *err = "the dnsmasq launcher is gone";
+    return false;
+  }
+  if (f.size() != 4) {
+    *err = "garbled reply from the dnsmasq launcher";
+    return false;
+  }
+  *out = {static_cast<Status>(std::atoi(f[0].c_str())), std::atoi(f[1].c_str()), f[2] == "1", f[3]};
+  return true;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -36,13 +82,11 @@ std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
   const std::string word =
       std::string("\0--interface=", 13) + (bridge.empty() ? "qc-" : bridge + '\0');
   std::vector<int> pids;
-  DIR* d = opendir("/proc");
-  while (dirent* e = d != nullptr ? readdir(d) : nullptr) {
+  const std::unique_ptr<DIR, int (*)(DIR*)> d(opendir("/proc"), closedir);
+  while (dirent* e = d ? readdir(d.get()) : nullptr) {
     const std::string dir = std::string("/proc/") + e->d_name;
-    char exe[sizeof(QC_DNSMASQ_PATH)] = {};  // room for one byte more than the path
-    const ssize_t n = readlink((dir + "/exe").c_str(), exe, sizeof(exe));
-    if (std::atoi(e->d_name) <= 0 || n + 1 != static_cast<ssize_t>(sizeof(exe)) ||
-        std::strcmp(exe, QC_DNSMASQ_PATH) != 0) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(dir + "/exe", ec) != QC_DNSMASQ_PATH) {
       continue;
     }
     const std::string status = ReadFile(dir + "/status");
@@ -52,22 +96,19 @@ std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
       pids.push_back(std::atoi(e->d_name));
     }
   }
-  if (d != nullptr) {
-    closedir(d);
-  }
   return pids;
 }
 
-// Forks and execs dnsmasq, which daemonises itself: its first process exits
-// once the daemon is ready (or failed). Stderr is captured for the reason.
-DhcpResult Spawn(const std::vector<std::string>& argv, uid_t uid, const std::string& bridge) {
+// Forks and execs dnsmasq, which daemonises itself (and calls setsid): its
+// first process exits once the daemon is ready or failed. Returns "" or why
+// it failed, from dnsmasq's stderr.
+std::string Spawn(const std::vector<std::string>& argv) {
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
-    return {INTERNAL, 0, false, "pipe failed"};
+    return "pipe failed";
   }
   const pid_t child = fork();
   if (child == 0) {
-    setsid();
     const int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
     dup2(null, 1);
@@ -93,25 +134,18 @@ DhcpResult Spawn(const std::vector<std::string>& argv, uid_t uid, const std::str
   // The first dnsmasq process has exited, so whatever it wrote is in the pipe;
   // the daemon may still hold the pipe open, so do not wait for EOF.
   fcntl(errpipe[0], F_SETFL, O_NONBLOCK);
-  char buf[1024];
-  const ssize_t n = waited ? read(errpipe[0], buf, sizeof(buf)) : 0;
+  std::string text(1024, '\0');
+  text.resize(std::max<ssize_t>(waited ? read(errpipe[0], text.data(), text.size()) : 0, 0));
   close(errpipe[0]);
-  std::string text(buf, static_cast<size_t>(std::max<ssize_t>(n, 0)));
   text.erase(text.find_last_not_of("\r\n") + 1);
   if (!waited) {
-    return {INTERNAL, 0, false, "fork failed"};
+    return "fork failed";
   }
-  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-    return {INTERNAL, 0, false,
-            "dnsmasq failed to start: " +
-                (text.empty() ? "exit status " + std::to_string(wstatus) : text)};
+  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
+    return "";
   }
-  const std::vector<int> pids = FindDnsmasq(uid, bridge);
-  if (pids.empty()) {
-    return {INTERNAL, 0, false, "dnsmasq started but exited at once"};
-  }
-  return {OK, pids[0], false,
-          "dnsmasq serving " + bridge + " (pid " + std::to_string(pids[0]) + ")"};
+  return "dnsmasq failed to start: " +
+         (text.empty() ? "exit status " + std::to_string(wstatus) : text);
 }
 
 // f: "start", bridge, gateway (host order), prefix, state_dir, domain, quota.
@@ -131,7 +165,13 @@ DhcpResult Start(const std::vector<std::string>& f, uid_t uid) {
   if (FindDnsmasq(uid, "").size() >= std::strtoul(f[6].c_str(), nullptr, 10)) {
     return {QUOTA_EXCEEDED, 0, false, "dnsmasq quota reached (" + f[6] + ")"};
   }
-  return Spawn(argv, uid, p.bridge);
+  err = Spawn(argv);
+  const std::vector<int> pids = err.empty() ? FindDnsmasq(uid, p.bridge) : std::vector<int>{};
+  if (pids.empty()) {
+    return {INTERNAL, 0, false, err.empty() ? "dnsmasq started but exited at once" : err};
+  }
+  return {OK, pids[0], false,
+          "dnsmasq serving " + p.bridge + " (pid " + std::to_string(pids[0]) + ")"};
 }
 
 }  // namespace
@@ -161,6 +201,29 @@ void RunLauncher(int sock, uid_t uid) {
                {std::to_string(r.status), std::to_string(r.pid), r.existed ? "1" : "0", r.message});
   }
   _exit(0);
+}
+
+bool LauncherStart(int sock, const DhcpStart& req, DhcpResult* out, std::string* err) {
+  return Call(
+      sock,
+      {"start", req.bridge, std::to_string(req.gateway.addr), std::to_string(req.gateway.prefix),
+       req.state_dir, req.domain, std::to_string(req.max_instances)},
+      out, err);
+}
+
+bool LauncherCount(int sock, unsigned* count, std::string* err) {
+  DhcpResult r;
+  const bool ok = Call(sock, {"count"}, &r, err);
+  *count = static_cast<unsigned>(r.pid);
+  return ok;
+}
+
+bool LauncherStop(int sock, const std::string& bridge, std::string* err) {
+  DhcpResult r;
+  if (Call(sock, {"stop", bridge}, &r, err) && r.status != OK) {
+    *err = r.message;
+  }
+  return r.status == OK;
 }
 
 }  // namespace qc::netd

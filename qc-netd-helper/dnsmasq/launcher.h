@@ -9,7 +9,6 @@
 #include <sys/types.h>
 
 #include <string>
-#include <vector>
 
 #include "cidr.h"
 #include "netd.pb.h"
@@ -39,10 +38,5 @@ bool LauncherStart(int sock, const DhcpStart& req, DhcpResult* out, std::string*
 bool LauncherCount(int sock, unsigned* count, std::string* err);
 // Stops (SIGTERM) the caller's dnsmasq serving `bridge`, if any.
 bool LauncherStop(int sock, const std::string& bridge, std::string* err);
-
-// The framing both sides use (launcher_client.cc). ReceiveFields is false on
-// EOF or error; a truncated datagram gives no fields.
-bool SendFields(int sock, const std::vector<std::string>& fields);
-bool ReceiveFields(int sock, std::vector<std::string>* fields);
 
 }  // namespace qc::netd

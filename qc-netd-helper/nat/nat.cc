@@ -25,11 +25,6 @@ namespace {
 constexpr int kAttempts = 16;            // generation races tolerated before giving up
 constexpr size_t kBatchBytes = 1 << 16;  // far more than a bridge's rules need
 
-struct SocketClose {
-  void operator()(mnl_socket* s) const { mnl_socket_close(s); }
-};
-using Socket = std::unique_ptr<mnl_socket, SocketClose>;
-
 // Sends `len` bytes and runs `cb` on every reply until an ack, NLMSG_DONE or an
 // error (errno set). seq 0 skips sequence checks: batch replies carry their own.
 bool Exchange(mnl_socket* nl, const void* buf, size_t len, uint32_t seq, mnl_cb_t cb, void* data) {
@@ -152,7 +147,8 @@ bool Sync(const std::string& bridge, const std::vector<nft::RulePtr>* add, Snaps
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     *s = Snapshot{};
     // A fresh socket each time: an interrupted dump leaves replies behind.
-    const Socket nl(mnl_socket_open(NETLINK_NETFILTER));
+    const std::unique_ptr<mnl_socket, int (*)(mnl_socket*)> nl(mnl_socket_open(NETLINK_NETFILTER),
+                                                               mnl_socket_close);
     if (nl && mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) == 0 &&
         TakeSnapshot(nl.get(), bridge, s) &&
         (add == nullptr || InPlace(*s, *add) || Commit(nl.get(), *s, *add))) {
