@@ -38,7 +38,7 @@ void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
 void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
   std::vector<LinkInfo> links;
   std::string err;
-  if (OwnedBridge(s, req.bridge(), &links, r) == nullptr) {
+  if (OwnedLink(s, req.bridge(), false, &links, r) == nullptr) {
     return;
   }
   if (!NatDisable(req.bridge(), &err)) {
@@ -53,6 +53,10 @@ void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r) {
   std::string err;
   if (!OwnedBridgeAddress(s, req.bridge(), &c, r)) {
     return;
+  }
+  // The launcher's framing is NUL-terminated fields: a NUL would shift them.
+  if ((req.state_dir() + req.domain()).find('\0') != std::string::npos) {
+    return SetReply(r, INVALID_ARGUMENT, "state_dir and domain must not contain NUL bytes");
   }
   const DhcpStart start{req.bridge(), c, req.state_dir(), req.domain(), s.quotas.max_dnsmasq};
   if (!LauncherStart(s.launcher_fd, start, &res, &err)) {
@@ -83,9 +87,7 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
     OwnedLink* o = out->add_links();
     o->set_name(l.name);
     o->set_kind(l.kind == "bridge" ? "bridge" : "tap");
-    if (l.master > 0) {
-      o->set_master(LinkName(links, l.master));
-    }
+    o->set_master(l.master > 0 ? LinkName(links, l.master) : "");
     for (const AddrInfo& a : addrs) {
       if (a.ifindex == l.ifindex) {
         o->add_addresses(FormatCidr(a.cidr));
