@@ -38,7 +38,7 @@ void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
 void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
   std::vector<LinkInfo> links;
   std::string err;
-  if (OwnedLink(s, req.bridge(), false, &links, r) == nullptr) {
+  if (OwnedBridge(s, req.bridge(), &links, r) == nullptr) {
     return;
   }
   if (!NatDisable(req.bridge(), &err)) {
@@ -87,7 +87,9 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
     OwnedLink* o = out->add_links();
     o->set_name(l.name);
     o->set_kind(l.kind == "bridge" ? "bridge" : "tap");
-    o->set_master(l.master > 0 ? LinkName(links, l.master) : "");
+    if (l.master > 0) {
+      o->set_master(LinkName(links, l.master));
+    }
     for (const AddrInfo& a : addrs) {
       if (a.ifindex == l.ifindex) {
         o->add_addresses(FormatCidr(a.cidr));
