@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "accel.h"
+#include "drop_caps.h"
 #include "fd_hygiene.h"
 #include "host_probe.h"
 #include "qemu_argv.h"
@@ -66,6 +67,11 @@ std::string QuoteArgv(const std::vector<std::string>& argv) {
 }
 
 int Run() {
+  std::string caps_err;
+  if (!qc::runner::DropAllCapabilities(&caps_err)) {
+    (void)std::fprintf(stderr, "qc-vmrunner: %s\n", caps_err.c_str());
+    return 1;
+  }
   if (!qc::IsSeqpacketSocket(kControlFd)) {
     (void)std::fprintf(stderr,
                        "qc-vmrunner: fd 3 is not an AF_UNIX SOCK_SEQPACKET socket; this program is "
