@@ -27,6 +27,27 @@ bool FileExists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
+// The shared part of the Load* functions: a missing file is empty (T{}),
+// a corrupt one an error naming the file.
+template <typename T>
+bool LoadFile(const std::string& path, bool (*parse)(const std::string&, T*, std::string*), T* out,
+              bool* exists, std::string* error) {
+  *out = T{};
+  *exists = FileExists(path);
+  if (!*exists) {
+    return true;
+  }
+  std::string text;
+  if (!ReadWholeFile(path, &text, error)) {
+    return false;
+  }
+  if (parse(text, out, error)) {
+    return true;
+  }
+  *error = path + ": " + *error;
+  return false;
+}
+
 }  // namespace
 
 std::string SerializeNetworks(const NetworksFile& f) {
@@ -125,19 +146,8 @@ bool ParsePorts(const std::string& text, PortsFile* out, std::string* error) {
 }
 
 bool LoadNetworks(const std::string& path, NetworksFile* out, std::string* error) {
-  out->clear();
-  if (!FileExists(path)) {
-    return true;
-  }
-  std::string text;
-  if (!ReadWholeFile(path, &text, error)) {
-    return false;
-  }
-  if (ParseNetworks(text, out, error)) {
-    return true;
-  }
-  *error = path + ": " + *error;
-  return false;
+  bool exists = false;
+  return LoadFile(path, ParseNetworks, out, &exists, error);
 }
 
 bool SaveNetworks(const std::string& path, const NetworksFile& f, std::string* error) {
@@ -145,19 +155,7 @@ bool SaveNetworks(const std::string& path, const NetworksFile& f, std::string* e
 }
 
 bool LoadVm(const std::string& path, VmState* out, bool* exists, std::string* error) {
-  *exists = FileExists(path);
-  if (!*exists) {
-    return true;
-  }
-  std::string text;
-  if (!ReadWholeFile(path, &text, error)) {
-    return false;
-  }
-  if (ParseVm(text, out, error)) {
-    return true;
-  }
-  *error = path + ": " + *error;
-  return false;
+  return LoadFile(path, ParseVm, out, exists, error);
 }
 
 bool SaveVm(const std::string& path, const VmState& vm, std::string* error) {
@@ -165,19 +163,8 @@ bool SaveVm(const std::string& path, const VmState& vm, std::string* error) {
 }
 
 bool LoadPorts(const std::string& path, PortsFile* out, std::string* error) {
-  out->clear();
-  if (!FileExists(path)) {
-    return true;
-  }
-  std::string text;
-  if (!ReadWholeFile(path, &text, error)) {
-    return false;
-  }
-  if (ParsePorts(text, out, error)) {
-    return true;
-  }
-  *error = path + ": " + *error;
-  return false;
+  bool exists = false;
+  return LoadFile(path, ParsePorts, out, &exists, error);
 }
 
 bool SavePorts(const std::string& path, const PortsFile& f, std::string* error) {

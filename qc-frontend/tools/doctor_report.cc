@@ -1,6 +1,6 @@
 #include "doctor_report.h"
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace qc::tools {
 namespace {
@@ -65,50 +65,22 @@ std::string RenderText(const std::vector<CheckResult>& results, bool color) {
   return out;
 }
 
-std::string JsonEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          (void)std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;  // UTF-8 passes through unchanged
-        }
-    }
-  }
-  return out;
-}
-
 std::string RenderJson(const std::vector<CheckResult>& results) {
+  // One check per line, keys in the documented order; nlohmann::json does
+  // the string escaping (and replaces invalid UTF-8 from system output).
+  auto quote = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
   std::string out = "[";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     if (i > 0) {
       out += ",";
     }
-    out += "\n  {\"check\": \"" + JsonEscape(r.check) +
-           "\", \"ok\": " + (r.level == Level::kFail ? "false" : "true") + ", \"level\": \"" +
-           LevelName(r.level) + "\", \"detail\": \"" + JsonEscape(r.detail) + "\", \"fix\": \"" +
-           JsonEscape(r.fix) + "\"}";
+    out += "\n  {\"check\": " + quote(r.check) +
+           ", \"ok\": " + (r.level == Level::kFail ? "false" : "true") + ", \"level\": \"" +
+           LevelName(r.level) + "\", \"detail\": " + quote(r.detail) +
+           ", \"fix\": " + quote(r.fix) + "}";
   }
   out += results.empty() ? "]\n" : "\n]\n";
   return out;

@@ -17,7 +17,4 @@ std::string RenderText(const std::vector<CheckResult>& results, bool color);
 // ok is false only for ✗ (a ⚠ is not a failure).
 std::string RenderJson(const std::vector<CheckResult>& results);
 
-// Escapes a string for inclusion between JSON double quotes.
-std::string JsonEscape(const std::string& s);
-
 }  // namespace qc::tools

@@ -1,6 +1,8 @@
 // How doctor's report looks in a terminal and as JSON.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "doctor_report.h"
 
 namespace qc::tools {
@@ -40,9 +42,18 @@ TEST(DoctorReport, JsonArrayOfChecks) {
   EXPECT_EQ(RenderJson({}), "[]\n");
 }
 
-TEST(DoctorReport, JsonEscapesQuotesBackslashesAndControls) {
-  EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001");
-  EXPECT_EQ(JsonEscape("KERNEL==\"tun\" ✓"), "KERNEL==\\\"tun\\\" ✓");
+TEST(DoctorReport, JsonKeepsQuotesBackslashesControlsAndUtf8) {
+  const std::string detail = "KERNEL==\"tun\" \\ ✓\n\x01";
+  auto parsed = nlohmann::json::parse(RenderJson({{"udev", Level::kWarn, detail, "a\tb"}}));
+  ASSERT_EQ(parsed.size(), 1U);
+  EXPECT_EQ(parsed[0]["detail"], detail);
+  EXPECT_EQ(parsed[0]["fix"], "a\tb");
+  EXPECT_EQ(parsed[0]["ok"], true);
+}
+
+TEST(DoctorReport, JsonReplacesInvalidUtf8InsteadOfFailing) {
+  auto parsed = nlohmann::json::parse(RenderJson({{"x", Level::kOk, "bad \xff byte", ""}}));
+  EXPECT_EQ(parsed[0]["detail"], "bad \xEF\xBF\xBD byte");
 }
 
 }  // namespace
