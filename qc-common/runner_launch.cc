@@ -3,16 +3,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 
-#include "qmp_client.h"
 #include "seqpacket.h"
 #include "stop_vm.h"
 
@@ -52,10 +53,11 @@ long long NowMs() {
 
 }  // namespace
 
-bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
-                  const std::vector<int>& tap_fds, const std::string& log_path, pid_t* pid,
-                  std::string* err) {
-  *pid = -1;
+bool StartRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
+                 const std::vector<int>& tap_fds, const std::string& log_path, PendingRunner* p,
+                 std::string* err) {
+  *p = PendingRunner{};
+  p->log_path = log_path;
   std::string bytes;
   if (!spec.SerializeToString(&bytes) || bytes.size() > kMaxMessageBytes) {
     *err = "VM spec for '" + spec.name() + "' does not fit in one message";
@@ -97,17 +99,28 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
   int status = 0;
   while (waitpid(middle, &status, 0) < 0 && errno == EINTR) {
   }
-  int sock = sv[0];
-  int rc = SendMessage(sock, bytes.data(), bytes.size(), tap_fds.data(), tap_fds.size());
-  // A runner that failed to start has already queued its error; read on.
-  std::string send_err = rc == 0 ? "" : std::string(std::strerror(-rc));
+  p->sock = sv[0];
+  p->deadline_ms = NowMs() + kRunnerAnswerTimeoutMs;
+  int rc = SendMessage(p->sock, bytes.data(), bytes.size(), tap_fds.data(), tap_fds.size());
+  // A runner that failed to start has already queued its error; FinishRunner reads on.
+  p->send_error = rc == 0 ? "" : std::string(std::strerror(-rc));
+  return true;
+}
 
-  long long deadline = NowMs() + kRunnerAnswerTimeoutMs;
+bool FinishRunner(PendingRunner* p, pid_t* pid, std::string* err) {
+  *pid = -1;
+  int sock = p->sock;
+  p->sock = -1;
+  if (sock < 0) {
+    *err = "internal error: the VM runner was not started";
+    return false;
+  }
+  const std::string& log_path = p->log_path;
   std::string error_msg;
   for (;;) {
-    long long left = deadline - NowMs();
-    pollfd p{sock, POLLIN, 0};
-    int r = left > 0 ? poll(&p, 1, static_cast<int>(left)) : 0;
+    long long left = p->deadline_ms - NowMs();
+    pollfd pfd{sock, POLLIN, 0};
+    int r = left > 0 ? poll(&pfd, 1, static_cast<int>(left)) : 0;
     if (r < 0 && errno == EINTR) {
       continue;
     }
@@ -163,7 +176,7 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
   close(sock);
   if (error_msg.empty() && *pid <= 0) {
     error_msg = "the VM runner exited without starting QEMU" +
-                (send_err.empty() ? "" : " (sending the spec failed: " + send_err + ")") +
+                (p->send_error.empty() ? "" : " (sending the spec failed: " + p->send_error + ")") +
                 "; see " + log_path;
   }
   if (!error_msg.empty()) {
@@ -175,25 +188,117 @@ bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
   return true;
 }
 
-bool WaitForQemuReady(const std::string& qmp_sock, pid_t pid, int timeout_ms, std::string* err) {
-  long long deadline = NowMs() + timeout_ms;
-  std::string last;
-  for (;;) {
-    if (WaitForExit(pid, 0)) {
-      *err = "QEMU (pid " + std::to_string(pid) + ") exited during start-up";
-      return false;
-    }
-    QmpClient qmp(1000);
-    if (qmp.Connect(qmp_sock, &last)) {
-      return true;
-    }
-    if (NowMs() >= deadline) {
-      *err =
-          "QEMU did not open its QMP socket within " + std::to_string(timeout_ms) + " ms: " + last;
-      return false;
-    }
-    usleep(100 * 1000);
+bool LaunchRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
+                  const std::vector<int>& tap_fds, const std::string& log_path, pid_t* pid,
+                  std::string* err) {
+  *pid = -1;
+  PendingRunner p;
+  return StartRunner(runner_path, spec, tap_fds, log_path, &p, err) && FinishRunner(&p, pid, err);
+}
+
+namespace {
+
+// A non-blocking connect to a unix socket; -1 if nobody listens (yet).
+int ConnectUnix(const std::string& path) {
+  sockaddr_un a{};
+  if (path.size() >= sizeof(a.sun_path)) {
+    return -1;
   }
+  a.sun_family = AF_UNIX;
+  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+bool WaitForQmpGreetings(std::vector<QmpWait>* vms, int timeout_ms) {
+  constexpr int kPollMs = 20;
+  long long deadline = NowMs() + timeout_ms;
+  std::vector<int> fds(vms->size(), -1);
+  std::vector<std::string> got(vms->size());
+  std::size_t pending = 0;
+  for (auto& v : *vms) {
+    v.ready = false;
+    v.error.clear();
+    ++pending;
+  }
+  while (pending > 0) {
+    std::vector<pollfd> pfds;
+    std::vector<std::size_t> which;
+    for (std::size_t i = 0; i < vms->size(); ++i) {
+      QmpWait& v = (*vms)[i];
+      if (v.ready || !v.error.empty()) {
+        continue;
+      }
+      if (fds[i] < 0) {
+        if (WaitForExit(v.pid, 0)) {
+          v.error = "QEMU (pid " + std::to_string(v.pid) + ") exited during start-up";
+          --pending;
+          continue;
+        }
+        fds[i] = ConnectUnix(v.qmp_sock);
+      }
+      if (fds[i] >= 0) {
+        pfds.push_back({fds[i], POLLIN, 0});
+        which.push_back(i);
+      }
+    }
+    if (pending == 0) {
+      break;
+    }
+    long long left = deadline - NowMs();
+    if (left <= 0) {
+      for (auto& v : *vms) {
+        if (!v.ready && v.error.empty()) {
+          v.error = "QEMU did not greet on its QMP socket " + v.qmp_sock + " within " +
+                    std::to_string(timeout_ms / 1000) + " s";
+        }
+      }
+      break;
+    }
+    int r = poll(pfds.data(), pfds.size(), static_cast<int>(std::min<long long>(left, kPollMs)));
+    if (r < 0 && errno != EINTR) {
+      break;
+    }
+    for (std::size_t k = 0; r > 0 && k < pfds.size(); ++k) {
+      if (pfds[k].revents == 0) {
+        continue;
+      }
+      std::size_t i = which[k];
+      char buf[512];
+      ssize_t n = read(fds[i], buf, sizeof(buf));
+      if (n > 0) {
+        got[i].append(buf, static_cast<std::size_t>(n));
+        if (got[i].find("\"QMP\"") != std::string::npos) {
+          (*vms)[i].ready = true;
+          --pending;
+        } else if (got[i].size() < 4096) {
+          continue;
+        }
+      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        continue;
+      }
+      // Greeted, or closed / garbage: a new connection is tried next round.
+      close(fds[i]);
+      fds[i] = -1;
+      got[i].clear();
+    }
+  }
+  for (int fd : fds) {
+    if (fd >= 0) {
+      close(fd);
+    }
+  }
+  bool all = true;
+  for (const auto& v : *vms) {
+    all = all && v.ready;
+  }
+  return all;
 }
 
 }  // namespace qc

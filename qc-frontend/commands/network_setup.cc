@@ -106,8 +106,10 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
     hosts += r.ip + " " + r.hostname + " " + r.hostname + "." + ns.domain + "\n";
   }
   // Written before dnsmasq starts (or is told to re-read them).
-  if (!state::WriteFileAtomic(ctx.layout.DhcpHosts(net), dhcp_hosts, error) ||
-      !state::WriteFileAtomic(ctx.layout.Hosts(net), hosts, error)) {
+  std::vector<std::string> errors;
+  if (!state::WriteFilesAtomic(
+          {{ctx.layout.DhcpHosts(net), dhcp_hosts}, {ctx.layout.Hosts(net), hosts}}, &errors)) {
+    *error = errors[0].empty() ? errors[1] : errors[0];
     return false;
   }
   *changed = before.subnet != ns.subnet || before.reservations != ns.reservations ||
@@ -116,40 +118,75 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
   return true;
 }
 
-bool ApplyNetworkStep(const Context& ctx, netd_client::NetdClient& netd,
+namespace {
+
+bool Prefixed(const planner::NetworkStep& step, const std::string& what, const std::string& br,
+              std::string* error) {
+  *error = "network '" + step.network + "': " + what + " " + br + ": " + *error;
+  return false;
+}
+
+}  // namespace
+
+bool ApplyBridgeSteps(netd_client::NetdClient& netd, const std::vector<planner::NetworkStep>& steps,
+                      const state::NetworksFile& nf, std::string* failed, std::string* error) {
+  // One pipelined batch for all networks; each request's failure is
+  // reported with what it was for.
+  std::vector<qc::netd::Request> reqs;
+  std::vector<std::pair<const planner::NetworkStep*, std::string>> what;
+  auto add = [&](const planner::NetworkStep& step, std::string text) {
+    what.emplace_back(&step, std::move(text));
+    return &reqs.emplace_back();
+  };
+  for (const auto& step : steps) {
+    if (step.unchanged()) {
+      continue;
+    }
+    const state::NetworkState& ns = nf.at(step.network);
+    if (step.setup_bridge) {
+      auto subnet = *naming::ParseCidr(ns.subnet);
+      std::string cidr = ns.gateway + "/" + std::to_string(subnet.prefix);
+      add(step, "cannot create bridge")->mutable_create_bridge()->set_name(ns.bridge);
+      auto* addr = add(step, "cannot add " + cidr + " to")->mutable_add_address();
+      addr->set_bridge(ns.bridge);
+      addr->set_cidr(cidr);
+    }
+    // Forwarding and NAT are idempotent in the helper; re-asserting them
+    // repairs a flushed ruleset.
+    add(step, "cannot enable IPv4 forwarding for")->mutable_set_forwarding();
+    add(step, "cannot enable NAT for")->mutable_enable_nat()->set_bridge(ns.bridge);
+  }
+  if (reqs.empty()) {
+    return true;
+  }
+  std::vector<qc::netd::Reply> replies;
+  std::vector<std::vector<int>> fds;
+  std::vector<std::string> errors;
+  if (!netd.CallAll(reqs, &replies, &fds, &errors, error)) {
+    return false;
+  }
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    if (!errors[i].empty()) {
+      *error = errors[i];
+      const planner::NetworkStep& step = *what[i].first;
+      *failed = step.network;
+      return Prefixed(step, what[i].second, nf.at(step.network).bridge, error);
+    }
+  }
+  return true;
+}
+
+bool ApplyDnsmasqStep(const Context& ctx, netd_client::NetdClient& netd,
                       const planner::NetworkStep& step, state::NetworkState* ns,
                       std::string* error) {
-  const std::string& br = ns->bridge;
-  auto prefix = [&](const std::string& what) {
-    *error = "network '" + step.network + "': " + what + " " + br + ": " + *error;
-    return false;
-  };
-  if (step.setup_bridge) {
-    auto subnet = *naming::ParseCidr(ns->subnet);
-    std::string cidr = ns->gateway + "/" + std::to_string(subnet.prefix);
-    if (!netd.CreateBridge(br, nullptr, error)) {
-      return prefix("cannot create bridge");
-    }
-    if (!netd.AddAddress(br, cidr, error)) {
-      return prefix("cannot add " + cidr + " to");
-    }
-  }
-  // Forwarding and NAT are idempotent in the helper; re-asserting them
-  // repairs a flushed ruleset.
-  if (!netd.SetForwarding(error)) {
-    return prefix("cannot enable IPv4 forwarding for");
-  }
-  if (!netd.EnableNat(br, error)) {
-    return prefix("cannot enable NAT for");
-  }
   if (step.start_dnsmasq) {
     if (ns->dnsmasq_pid > 0 && DnsmasqAlive(*ns)) {
       kill(ns->dnsmasq_pid, SIGTERM);
     }
     int pid = 0;
-    if (!netd.StartDhcp(br, ctx.layout.DnsmasqDir(step.network), ns->domain, &pid, error)) {
+    if (!netd.StartDhcp(ns->bridge, ctx.layout.DnsmasqDir(step.network), ns->domain, &pid, error)) {
       ns->dnsmasq_active = false;
-      return prefix("cannot start dnsmasq on");
+      return Prefixed(step, "cannot start dnsmasq on", ns->bridge, error);
     }
     ns->dnsmasq_pid = pid;
   } else if (step.reload_dnsmasq && ns->dnsmasq_pid > 0) {

@@ -26,8 +26,16 @@ bool DnsmasqAlive(const state::NetworkState& ns);
 // A network link (bridge or TAP) of this name exists in our namespace.
 bool LinkExists(const std::string& name);
 
-// Executes one planned network step through the helper and updates *ns.
-bool ApplyNetworkStep(const Context& ctx, netd_client::NetdClient& netd,
+// The bridge part of the planned network steps: bridge and address (when
+// step.setup_bridge), forwarding and NAT, for every changed network in one
+// pipelined batch. The first failure is the error; *failed names its
+// network ("" if the helper could not be talked to).
+bool ApplyBridgeSteps(netd_client::NetdClient& netd, const std::vector<planner::NetworkStep>& steps,
+                      const state::NetworksFile& nf, std::string* failed, std::string* error);
+// The dnsmasq part: start it (step.start_dnsmasq) or make it re-read its
+// host files (step.reload_dnsmasq); updates the pid in *ns. Needs the
+// bridge, not the VMs: up runs it while the VMs' QEMUs start.
+bool ApplyDnsmasqStep(const Context& ctx, netd_client::NetdClient& netd,
                       const planner::NetworkStep& step, state::NetworkState* ns,
                       std::string* error);
 

@@ -2,8 +2,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -14,6 +16,7 @@
 #include "commands/context.h"
 #include "commands/netd_session.h"
 #include "commands/network_setup.h"
+#include "commands/phase_timer.h"
 #include "commands/str_cat.h"
 #include "commands/vm_instance.h"
 #include "commands/vm_probe.h"
@@ -25,6 +28,10 @@
 
 namespace qc::commands {
 namespace {
+
+// How long `up` waits for a started QEMU to initialise (its QMP greeting);
+// generous, since 16 TCG guests starting on 2 loaded cores take seconds.
+constexpr int kQmpGreetingTimeoutMs = 60000;
 
 void SayWaitingForLock() {
   (void)std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
@@ -55,28 +62,58 @@ std::vector<std::string> WithDependencies(const Context& ctx, const std::vector<
 }
 
 // Optional SSH key pair for `qemu-compose ssh`; skipped without ssh-keygen.
-void EnsureSshKey(const Context& ctx) {
+// Runs in the background while `up` does the rest: returns the pid to reap
+// (0 if nothing was started).
+pid_t StartSshKeygen(const Context& ctx) {
   std::string key = ctx.layout.SshKey();
   if (std::filesystem::exists(key)) {
-    return;
+    return 0;
   }
   std::string err;
   if (!state::MakeDirs(ctx.layout.root + "/ssh", &err)) {
-    return;
+    return 0;
   }
+  std::string comment = "qemu-compose " + ctx.project.name;
   pid_t pid = fork();
   if (pid == 0) {
     (void)std::freopen("/dev/null", "w", stdout);
     (void)std::freopen("/dev/null", "w", stderr);
-    execlp("ssh-keygen", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
-           ("qemu-compose " + ctx.project.name).c_str(), "-f", key.c_str(),
-           static_cast<char*>(nullptr));
+    execlp("ssh-keygen", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment.c_str(), "-f",
+           key.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  if (pid > 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
+  return pid > 0 ? pid : 0;
+}
+
+void Reap(pid_t pid) {
+  int status = 0;
+  while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+}
+
+// Cheap guesses (state, link presence, pids) that this `up` will call the
+// helper, so that it can start up while the frontend prepares.
+bool HelperLikelyNeeded(const Context& ctx, const std::vector<std::string>& vms,
+                        const std::vector<std::string>& nets, const state::NetworksFile& nf) {
+  for (const auto& net : nets) {
+    auto it = nf.find(net);
+    if (it == nf.end() || !LinkExists(it->second.bridge) || !DnsmasqAlive(it->second)) {
+      return true;
+    }
+  }
+  for (const auto& vm : vms) {
+    if (!HasBridgeNic(ctx, vm)) {
+      continue;
+    }
+    state::VmState st;
+    bool exists = false;
+    std::string err;
+    if (!state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, &err) || !exists ||
+        !IsQemuAlive(VmPid(ctx, vm, st))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 int WaitReady(const Context& ctx, const std::vector<std::string>& vms, int timeout_s) {
@@ -128,6 +165,8 @@ int WaitReady(const Context& ctx, const std::vector<std::string>& vms, int timeo
 }  // namespace
 
 int RunUp(const GlobalOptions& g, const UpOptions& o) {
+  PhaseTimer timer;
+  auto t = PhaseTimer::Now();
   Context ctx;
   if (!LoadContext(g, &ctx)) {
     return cli::kExitBadCompose;
@@ -155,12 +194,19 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     ctx.out.Error(err + " (fix or delete it; `qemu-compose down` cleans up)");
     return cli::kExitError;
   }
-  EnsureSshKey(ctx);
+  std::vector<std::string> nets = BridgeNetworksOf(ctx, vms);
+  NetdSession netd;
+  if (HelperLikelyNeeded(ctx, vms, nets, nf)) {
+    netd.Prefetch();
+  }
+  pid_t keygen = StartSshKeygen(ctx);
+  struct ReapAtExit {
+    pid_t pid;
+    ~ReapAtExit() { Reap(pid); }
+  } reap_keygen{keygen};
 
   // Desired network state first: subnets, reservations, dnsmasq files.
-  std::vector<std::string> nets = BridgeNetworksOf(ctx, vms);
   std::map<std::string, planner::NetworkActual> net_actual;
-  NetdSession netd;
   for (const auto& net : nets) {
     // A manual subnet that changed: the old bridge goes, a new one comes.
     const std::string& want = ctx.project.networks.at(net).subnet;
@@ -181,13 +227,19 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     if (a.has_state) {
       a.dnsmasq_running = DnsmasqAlive(nf[net]);
     }
-    if (!PrepareNetwork(ctx, net, &nf, &a.reservations_changed, &err) ||
-        !state::SaveNetworks(ctx.layout.NetworksJson(), nf, &err)) {
+    if (!PrepareNetwork(ctx, net, &nf, &a.reservations_changed, &err)) {
       ctx.out.Error(err);
       return cli::kExitError;
     }
+    // A bridge without its address (left by an `up` killed in between) is
+    // set up again.
     a.bridge_exists = LinkExists(nf[net].bridge);
     net_actual[net] = a;
+  }
+  // Before any bridge exists: an allocated subnet is remembered.
+  if (!state::SaveNetworks(ctx.layout.NetworksJson(), nf, &err)) {
+    ctx.out.Error(err);
+    return cli::kExitError;
   }
   std::map<std::string, std::string> hashes;
   std::map<std::string, planner::VmActual> vm_actual;
@@ -212,37 +264,36 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   for (const auto& s : plan.vms) {
     need_helper |= s.action != planner::VmAction::kUnchanged && HasBridgeNic(ctx, s.vm);
   }
+  t = timer.Add("prepare", t);
   netd_client::NetdClient* client = nullptr;
   if (need_helper && (client = netd.Get(&err)) == nullptr) {
     ctx.out.Error(err);
     return cli::kExitError;
   }
+  t = timer.Add("helper", t);
 
-  for (const auto& step : plan.networks) {
-    state::NetworkState& ns = nf[step.network];
-    std::string what = ns.bridge + " " + ns.subnet;
-    if (step.unchanged()) {
-      ctx.out.Ok("network " + step.network + ": " + what + " (unchanged)");
-      continue;
-    }
-    bool ok = ApplyNetworkStep(ctx, *client, step, &ns, &err);
-    std::string save_err;
-    state::SaveNetworks(ctx.layout.NetworksJson(), nf, &save_err);
-    if (!ok) {
-      ctx.out.Fail("network " + step.network);
-      ctx.out.Error(err);
-      return cli::kExitError;
-    }
-    std::string how = step.setup_bridge    ? "created"
-                      : step.start_dnsmasq ? "dnsmasq restarted"
-                                           : "reservations updated";
-    ctx.out.Ok(Cat("network ", step.network, ": ", what, " (", how, ")"));
+  // Bridges, addresses and NAT first: the VMs' TAPs need their bridge.
+  if (std::string failed;
+      client != nullptr && !ApplyBridgeSteps(*client, plan.networks, nf, &failed, &err)) {
+    ctx.out.Fail("network " + (failed.empty() ? std::string("setup") : failed));
+    ctx.out.Error(err);
+    return cli::kExitError;
   }
+  t = timer.Add("network", t);
 
+  // Then every VM's instance, all TAPs in one batch, all vm.json at once,
+  // and every runner, without waiting for them: the QEMUs start in
+  // parallel while dnsmasq starts below.
   int rc = cli::kExitOk;
+  std::deque<PendingVm> pending;
+  std::map<std::string, std::string> reasons;
+  auto fail_vm = [&](const std::string& vm, const std::string& why) {
+    ctx.out.Fail("vm " + vm);
+    ctx.out.Error(why);
+    rc = cli::kExitError;
+  };
   for (const auto& step : plan.vms) {
     if (step.action == planner::VmAction::kUnchanged) {
-      ctx.out.Ok("vm " + step.vm + ": " + step.reason);
       continue;
     }
     if (step.action == planner::VmAction::kRecreate) {
@@ -259,26 +310,132 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
       }
     }
     // A VM can need the helper even if it was not needed before (recreate).
-    netd_client::NetdClient* c = nullptr;
-    if (HasBridgeNic(ctx, step.vm) && (c = netd.Get(&err)) == nullptr) {
+    if (HasBridgeNic(ctx, step.vm) && client == nullptr && (client = netd.Get(&err)) == nullptr) {
       ctx.out.Fail("vm " + step.vm + ": " + err);
       rc = cli::kExitError;
       continue;
     }
-    state::VmState st;
-    pid_t pid = 0;
-    if (!StartVm(ctx, step.vm, nf, c, &ports, &st, &pid, &err)) {
-      ctx.out.Fail("vm " + step.vm);
+    PendingVm& p = pending.emplace_back();
+    if (!PrepareVm(ctx, step.vm, nf, &ports, &p, &err)) {
+      fail_vm(step.vm, err);
+      pending.pop_back();
+      continue;
+    }
+    reasons[step.vm] = step.reason;
+  }
+  if (!CreateTaps(client, &pending, &err)) {
+    for (auto& p : pending) {
+      p.error = "vm '" + p.vm + "': " + err;
+    }
+  }
+  // vm.json first: if we die after QEMU started, the next `up` finds the
+  // instance (and its pid file) instead of starting a second QEMU.
+  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<PendingVm*> ready;
+  for (auto& p : pending) {
+    if (!p.error.empty()) {
+      fail_vm(p.vm, p.error);
+      continue;
+    }
+    files.emplace_back(ctx.layout.VmJson(p.vm), state::SerializeVm(p.st));
+    ready.push_back(&p);
+  }
+  std::vector<std::string> errors;
+  state::WriteFilesAtomic(files, &errors);
+  std::vector<PendingVm*> launched;
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    PendingVm* p = ready[i];
+    if (!errors[i].empty() || !StartVmRunner(ctx, p, &err)) {
+      fail_vm(p->vm, errors[i].empty() ? err : errors[i]);
+      continue;
+    }
+    launched.push_back(p);
+  }
+  t = timer.Add("vms", t);
+
+  // dnsmasq only needs the bridge; the guests ask for a lease seconds later.
+  for (const auto& step : plan.networks) {
+    state::NetworkState& ns = nf[step.network];
+    std::string what = ns.bridge + " " + ns.subnet;
+    if (step.unchanged()) {
+      ctx.out.Ok("network " + step.network + ": " + what + " (unchanged)");
+      continue;
+    }
+    bool ok = ApplyDnsmasqStep(ctx, *client, step, &ns, &err);
+    std::string save_err;
+    state::SaveNetworks(ctx.layout.NetworksJson(), nf, &save_err);
+    if (!ok) {
+      ctx.out.Fail("network " + step.network);
       ctx.out.Error(err);
       rc = cli::kExitError;
       continue;
     }
+    std::string how = step.setup_bridge    ? "created"
+                      : step.start_dnsmasq ? "dnsmasq restarted"
+                                           : "reservations updated";
+    ctx.out.Ok(Cat("network ", step.network, ": ", what, " (", how, ")"));
+  }
+  t = timer.Add("dnsmasq", t);
+
+  // Collect every runner's answer (QEMU exec'd) and record the pids, then
+  // wait until each QEMU is initialised (its QMP greeting), all at once.
+  std::vector<PendingVm*> started;
+  files.clear();
+  for (PendingVm* p : launched) {
+    if (!FinishVm(ctx, p, &err)) {
+      fail_vm(p->vm, err);
+      continue;
+    }
+    files.emplace_back(ctx.layout.VmJson(p->vm), state::SerializeVm(p->st));
+    started.push_back(p);
+  }
+  // Remember the pids: QEMU writes qemu.pid a moment later.
+  if (!state::WriteFilesAtomic(files, &errors)) {
+    for (const auto& e : errors) {
+      if (!e.empty()) {
+        ctx.out.Error(e);
+        rc = cli::kExitError;
+      }
+    }
+  }
+  t = timer.Add("runners", t);
+  std::vector<QmpWait> qmp;
+  for (const PendingVm* p : started) {
+    QmpWait w;
+    w.qmp_sock = ctx.layout.QmpSocket(p->vm);
+    w.pid = static_cast<pid_t>(p->st.pid);
+    qmp.push_back(w);
+  }
+  WaitForQmpGreetings(&qmp, kQmpGreetingTimeoutMs);
+  t = timer.Add("qmp", t);
+
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < started.size(); ++i) {
+    index[started[i]->vm] = i;
+  }
+  for (const auto& step : plan.vms) {
+    if (step.action == planner::VmAction::kUnchanged) {
+      ctx.out.Ok("vm " + step.vm + ": " + step.reason);
+      continue;
+    }
+    auto it = index.find(step.vm);
+    if (it == index.end()) {
+      continue;  // its failure has been reported
+    }
+    const PendingVm& p = *started[it->second];
+    if (!qmp[it->second].ready) {
+      ctx.out.Fail(Cat("vm ", step.vm, ": ", qmp[it->second].error, "; see ",
+                       ctx.layout.SerialLog(step.vm), " and ", ctx.layout.RunnerLog(step.vm)));
+      rc = cli::kExitError;
+      continue;
+    }
     std::string where;
-    for (const auto& nic : st.nics) {
-      where += nic.network.empty() ? " 127.0.0.1:" + std::to_string(st.port) + "->22"
+    for (const auto& nic : p.st.nics) {
+      where += nic.network.empty() ? " 127.0.0.1:" + std::to_string(p.st.port) + "->22"
                                    : " " + nic.ip + " on " + nic.tap;
     }
-    ctx.out.Ok("vm " + step.vm + ": " + step.reason + ", pid " + std::to_string(pid) + "," + where);
+    ctx.out.Ok("vm " + step.vm + ": " + reasons[step.vm] + ", pid " + std::to_string(p.st.pid) +
+               "," + where);
   }
   if (!state::SavePorts(ctx.layout.PortsJson(), ports, &err)) {
     ctx.out.Error(err);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "commands/network_setup.h"
 #include "commands/str_cat.h"
 #include "commands/vm_probe.h"
 #include "naming/digest.h"
@@ -123,9 +124,18 @@ std::string VmConfigHash(const Context& ctx, const std::string& name,
   return naming::Sha256Hex(s.str()).substr(0, 16);
 }
 
-bool StartVm(const Context& ctx, const std::string& name, const state::NetworksFile& nf,
-             netd_client::NetdClient* netd, state::PortsFile* ports, state::VmState* out,
-             pid_t* pid, std::string* error) {
+PendingVm::~PendingVm() {
+  for (int fd : tap_fds) {
+    close(fd);
+  }
+  if (runner.sock >= 0) {
+    close(runner.sock);  // never collected: the runner then does not exec QEMU
+  }
+}
+
+bool PrepareVm(const Context& ctx, const std::string& name, const state::NetworksFile& nf,
+               state::PortsFile* ports, PendingVm* out, std::string* error) {
+  out->vm = name;
   const compose::Vm& vm = ctx.project.vms.at(name);
   const auto& L = ctx.layout;
   if (!state::MakeDirs(L.VmDir(name), error)) {
@@ -140,7 +150,7 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     std::filesystem::remove(f);
   }
 
-  qc::vm::VmSpec spec;
+  qc::vm::VmSpec& spec = out->spec;
   spec.set_name(name);
   spec.set_project(ctx.project.name);
   spec.set_instance_dir(L.VmDir(name));
@@ -179,40 +189,20 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     d->set_format("qcow2");
   }
 
-  state::VmState st;
+  state::VmState& st = out->st;
   st.name = name;
   st.config_hash = VmConfigHash(ctx, name, nf);
   st.created = NowUtc();
-  std::vector<int> fds;
-  auto close_fds = [&fds] {
-    for (int fd : fds) {
-      close(fd);
-    }
-    fds.clear();
-  };
+  // Bridge NICs: the TAPs (and their fds) come from CreateTaps.
   for (std::size_t i = 0; i < vm.networks.size(); ++i) {
     const std::string& net = vm.networks[i];
     const state::NetworkState& ns = nf.at(net);
     std::string tap = TapOf(ctx, name, static_cast<int>(i));
     std::string mac = MacOf(ctx, name, static_cast<int>(i));
-    // A TAP still there belongs to a QEMU that is gone (or being torn down).
-    std::size_t first_fd = fds.size();
-    if (netd == nullptr || !netd->DeleteTap(tap, error) ||
-        !netd->CreateTap(tap, ns.bridge, &fds, error)) {
-      if (netd == nullptr) {
-        *error = "no network helper";
-      }
-      *error = Cat("vm '", name, "': cannot create TAP ", tap, " on ", ns.bridge, ": ", *error);
-      close_fds();
-      return false;
-    }
     auto* nic = spec.add_nics();
     nic->set_mac(mac);
     nic->set_tap_name(tap);
     nic->set_bridge(ns.bridge);
-    for (std::size_t f = first_fd; f < fds.size(); ++f) {
-      nic->add_tap_fd_index(static_cast<std::uint32_t>(f));
-    }
     std::string ip;
     for (const auto& r : ns.reservations) {
       if (r.vm == name && r.mac == mac) {
@@ -261,24 +251,93 @@ bool StartVm(const Context& ctx, const std::string& name, const state::NetworksF
     st.nics.push_back({"", MacOf(ctx, name, 0), "", "", ""});
   }
 
-  // vm.json first: if we die after QEMU started, the next `up` finds the
-  // instance (and its pid file) instead of starting a second QEMU.
-  if (!state::SaveVm(L.VmJson(name), st, error)) {
-    close_fds();
+  return true;
+}
+
+bool CreateTaps(netd_client::NetdClient* netd, std::deque<PendingVm>* vms, std::string* error) {
+  // One pipelined batch for every TAP of every VM; request i belongs to
+  // owner[i] = (VM, NIC).
+  std::vector<qc::netd::Request> reqs;
+  std::vector<std::pair<PendingVm*, int>> owner;
+  for (auto& p : *vms) {
+    for (int i = 0; p.error.empty() && i < p.spec.nics_size(); ++i) {
+      const auto& nic = p.spec.nics(i);
+      if (nic.user_mode()) {
+        continue;
+      }
+      if (netd == nullptr) {
+        p.error = "vm '" + p.vm + "': no network helper";
+        break;
+      }
+      // A TAP still there belongs to a QEMU that is gone (or being torn
+      // down); asking the kernel first spares the helper a request.
+      if (LinkExists(nic.tap_name())) {
+        reqs.emplace_back().mutable_delete_tap()->set_name(nic.tap_name());
+        owner.emplace_back(&p, -1 - i);
+      }
+      auto* t = reqs.emplace_back().mutable_create_tap();
+      t->set_name(nic.tap_name());
+      t->set_bridge(nic.bridge());
+      t->set_queues(1);
+      owner.emplace_back(&p, i);
+    }
+  }
+  if (reqs.empty()) {
+    return true;
+  }
+  std::vector<qc::netd::Reply> replies;
+  std::vector<std::vector<int>> fds;
+  std::vector<std::string> errors;
+  if (!netd->CallAll(reqs, &replies, &fds, &errors, error)) {
     return false;
   }
-  bool ok = LaunchRunner(paths::RunnerPath(), spec, fds, L.RunnerLog(name), pid, error);
-  close_fds();  // QEMU holds its own copies
+  for (std::size_t r = 0; r < reqs.size(); ++r) {
+    auto [p, i] = owner[r];
+    bool deleting = i < 0;
+    int nic_index = deleting ? -1 - i : i;
+    auto* nic = p->spec.mutable_nics(nic_index);
+    bool failed = !errors[r].empty() && !(deleting && replies[r].status() == qc::netd::NOT_FOUND);
+    if (!deleting && !failed && fds[r].empty()) {
+      failed = true;
+      errors[r] = "the helper sent no fd";
+    }
+    if (failed && p->error.empty()) {
+      p->error = Cat("vm '", p->vm, "': cannot create TAP ", nic->tap_name(), " on ", nic->bridge(),
+                     ": ", errors[r]);
+    }
+    for (int fd : fds[r]) {
+      if (!p->error.empty()) {
+        close(fd);
+        continue;
+      }
+      nic->add_tap_fd_index(static_cast<std::uint32_t>(p->tap_fds.size()));
+      p->tap_fds.push_back(fd);
+    }
+  }
+  return true;
+}
+
+bool StartVmRunner(const Context& ctx, PendingVm* p, std::string* error) {
+  bool ok = StartRunner(paths::RunnerPath(), p->spec, p->tap_fds, ctx.layout.RunnerLog(p->vm),
+                        &p->runner, error);
+  for (int fd : p->tap_fds) {
+    close(fd);  // the runner holds its own copies
+  }
+  p->tap_fds.clear();
   if (!ok) {
-    *error = "vm '" + name + "': " + *error + " (see " + L.RunnerLog(name) + ")";
+    *error = "vm '" + p->vm + "': " + *error + " (see " + ctx.layout.RunnerLog(p->vm) + ")";
+  }
+  return ok;
+}
+
+bool FinishVm(const Context& ctx, PendingVm* p, std::string* error) {
+  pid_t pid = 0;
+  if (!FinishRunner(&p->runner, &pid, error)) {
+    *error = "vm '" + p->vm + "': " + *error + " (see " + ctx.layout.RunnerLog(p->vm) + ")";
     return false;
   }
   // Remember the pid: QEMU writes qemu.pid a moment later.
-  st.pid = *pid;
-  if (!state::SaveVm(L.VmJson(name), st, error)) {
-    return false;
-  }
-  *out = st;
+  p->st.pid = pid;
   return true;
 }
 

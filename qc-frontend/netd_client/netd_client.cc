@@ -39,6 +39,14 @@ std::string StatusName(qc::netd::Status s) {
 }
 
 std::unique_ptr<NetdClient> NetdClient::Start(const std::string& helper_path, std::string* error) {
+  std::unique_ptr<NetdClient> client = Spawn(helper_path, error);
+  if (client && !client->FinishHandshake(error)) {
+    return nullptr;
+  }
+  return client;
+}
+
+std::unique_ptr<NetdClient> NetdClient::Spawn(const std::string& helper_path, std::string* error) {
   if (access(helper_path.c_str(), X_OK) != 0) {
     *error = "network helper " + helper_path + " is not installed or not executable (" +
              std::strerror(errno) + "); run `qemu-compose doctor`";
@@ -68,15 +76,29 @@ std::unique_ptr<NetdClient> NetdClient::Start(const std::string& helper_path, st
   }
   close(sp[1]);
   std::unique_ptr<NetdClient> client(new NetdClient(sp[0], pid));
+  // The Hello is queued now; the helper answers once it has started up.
   Request req;
   req.mutable_hello()->set_version(kProtocolVersion);
-  Reply reply;
-  if (!client->Call(req, &reply, nullptr, error)) {
+  if (!client->Send(req, error)) {
     *error = "network helper handshake failed: " + *error;
     return nullptr;
   }
-  client->hello_ = reply.hello();
+  client->handshake_pending_ = true;
   return client;
+}
+
+bool NetdClient::FinishHandshake(std::string* error) {
+  if (!handshake_pending_) {
+    return true;
+  }
+  handshake_pending_ = false;
+  Reply reply;
+  if (!Receive(&reply, nullptr, error)) {
+    *error = "network helper handshake failed: " + *error;
+    return false;
+  }
+  hello_ = reply.hello();
+  return true;
 }
 
 NetdClient::~NetdClient() {
@@ -87,6 +109,10 @@ NetdClient::~NetdClient() {
 }
 
 bool NetdClient::Call(const Request& req, Reply* reply, std::vector<int>* fds, std::string* error) {
+  return FinishHandshake(error) && Send(req, error) && Receive(reply, fds, error);
+}
+
+bool NetdClient::Send(const Request& req, std::string* error) {
   std::string bytes;
   if (!req.SerializeToString(&bytes)) {
     *error = "cannot encode request";
@@ -97,8 +123,43 @@ bool NetdClient::Call(const Request& req, Reply* reply, std::vector<int>* fds, s
     *error = std::string("cannot talk to the network helper: ") + std::strerror(-rc);
     return false;
   }
+  return true;
+}
+
+bool NetdClient::CallAll(const std::vector<Request>& reqs, std::vector<Reply>* replies,
+                         std::vector<std::vector<int>>* fds, std::vector<std::string>* errors,
+                         std::string* error) {
+  replies->assign(reqs.size(), Reply());
+  fds->assign(reqs.size(), {});
+  errors->assign(reqs.size(), "");
+  if (!FinishHandshake(error)) {
+    return false;
+  }
+  for (const auto& req : reqs) {
+    if (!Send(req, error)) {
+      return false;
+    }
+  }
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    if (!Receive(&(*replies)[i], &(*fds)[i], &(*errors)[i]) &&
+        (*replies)[i].status() == qc::netd::STATUS_UNSPECIFIED) {
+      *error = (*errors)[i];  // the helper never answers UNSPECIFIED: transport failure
+      for (auto& got : *fds) {
+        for (int fd : got) {
+          close(fd);
+        }
+        got.clear();
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+bool NetdClient::Receive(Reply* reply, std::vector<int>* fds, std::string* error) {
+  reply->Clear();
   Received in;
-  rc = ReceiveMessage(sock_, &in);
+  int rc = ReceiveMessage(sock_, &in);
   if (rc != 0 || in.eof) {
     *error = rc != 0 ? std::string("network helper: ") + std::strerror(-rc)
                      : "network helper exited without answering (see its stderr above)";
@@ -112,6 +173,7 @@ bool NetdClient::Call(const Request& req, Reply* reply, std::vector<int>* fds, s
   };
   if (in.truncated || !reply->ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()))) {
     drop_fds();
+    reply->Clear();
     *error = "undecodable reply from the network helper";
     return false;
   }

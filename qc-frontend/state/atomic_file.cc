@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
+#include <thread>
 
 namespace qc::state {
 namespace {
@@ -34,6 +37,12 @@ bool WriteAll(int fd, const std::string& content) {
 }  // namespace
 
 bool WriteFileAtomic(const std::string& path, const std::string& content, std::string* error) {
+  // A no-op `up` rewrites every state file with what it already holds;
+  // skipping those spares a write and an fsync each.
+  std::string current, ignored;
+  if (ReadWholeFile(path, &current, &ignored) && current == content) {
+    return true;
+  }
   std::filesystem::path p(path);
   std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
   std::string tmp = dir + "/." + p.filename().string() + ".tmp." + std::to_string(getpid());
@@ -56,12 +65,42 @@ bool WriteFileAtomic(const std::string& path, const std::string& content, std::s
   }
   if (!ok) {
     unlink(tmp.c_str());
-    return false;
   }
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
+  // No fsync of the directory: the rename is atomic without it, and after a
+  // power loss an old but complete file is as good as the new one (every VM,
+  // bridge and dnsmasq is gone then anyway; the next `up` repairs). The data
+  // fsync above stays: it keeps a crash from leaving an empty file behind.
+  return ok;
+}
+
+bool WriteFilesAtomic(const std::vector<std::pair<std::string, std::string>>& files,
+                      std::vector<std::string>* errors) {
+  errors->assign(files.size(), "");
+  auto write_one = [&](std::size_t i) {
+    std::string err;
+    if (!WriteFileAtomic(files[i].first, files[i].second, &err)) {
+      (*errors)[i] = err.empty() ? "cannot write " + files[i].first : err;
+    }
+  };
+  constexpr std::size_t kMaxThreads = 32;
+  for (std::size_t start = 0; start < files.size(); start += kMaxThreads) {
+    std::vector<std::thread> threads;
+    std::size_t end = std::min(files.size(), start + kMaxThreads);
+    for (std::size_t i = start; i < end; ++i) {
+      try {
+        threads.emplace_back(write_one, i);
+      } catch (const std::system_error&) {
+        write_one(i);  // no thread to be had: write it here
+      }
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+  }
+  for (const auto& e : *errors) {
+    if (!e.empty()) {
+      return false;
+    }
   }
   return true;
 }

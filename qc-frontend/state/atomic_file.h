@@ -2,13 +2,21 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace qc::state {
 
-// Writes to a temp file in the same directory, fsyncs it, renames it over
-// `path` and fsyncs the directory: a reader sees the old or the new file,
+// Writes to a temp file in the same directory, fsyncs it and renames it
+// over `path`: a reader, even after a crash, sees the old or the new file,
 // never a partial one. false + error on failure (the old file is kept).
+// A file that already holds `content` is left alone.
 bool WriteFileAtomic(const std::string& path, const std::string& content, std::string* error);
+// WriteFileAtomic for several files at once, one thread each, so that
+// their fsyncs share journal commits instead of queueing one after the
+// other. (*errors)[i] is "" if files[i] (path, content) was written.
+bool WriteFilesAtomic(const std::vector<std::pair<std::string, std::string>>& files,
+                      std::vector<std::string>* errors);
 // false if missing (error says so) or unreadable.
 bool ReadWholeFile(const std::string& path, std::string* content, std::string* error);
 // mkdir -p with mode 0700 for created directories.

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -161,6 +163,123 @@ TEST_F(LaunchRunnerTest, UnwritableLogIsReported) {
   std::string err;
   EXPECT_FALSE(LaunchRunner(RUNNER_PATH, spec_, {}, "/nonexistent/runner.log", &pid_, &err));
   EXPECT_EQ(err, "cannot open runner log /nonexistent/runner.log: No such file or directory");
+}
+
+TEST_F(LaunchRunnerTest, StartedRunnersAllExecTheirQemuBeforeAnyIsCollected) {
+  // `up` starts every VM's runner first and collects their answers after:
+  // each must still get its own QEMU, with its own pid.
+  constexpr int kVms = 4;
+  std::vector<PendingRunner> pending(kVms);
+  std::string err;
+  for (int i = 0; i < kVms; ++i) {
+    std::string dir = root_ + "/vm" + std::to_string(i);
+    ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+    qc::vm::VmSpec spec = spec_;
+    spec.set_name("vm" + std::to_string(i));
+    spec.set_instance_dir(dir);
+    ASSERT_TRUE(StartRunner(RUNNER_PATH, spec, {}, dir + "/runner.log", &pending[i], &err)) << err;
+  }
+  std::vector<pid_t> pids;
+  for (int i = 0; i < kVms; ++i) {
+    pid_t pid = -1;
+    ASSERT_TRUE(FinishRunner(&pending[i], &pid, &err)) << err;
+    EXPECT_EQ(pending[i].sock, -1);
+    pids.push_back(pid);
+  }
+  for (int i = 0; i < kVms; ++i) {
+    std::string report = root_ + "/vm" + std::to_string(i) + "/fake-qemu.report";
+    for (int k = 0; k < 100 && access(report.c_str(), F_OK) != 0; ++k) {
+      usleep(50 * 1000);
+    }
+    EXPECT_NE(ReadFile(report).find("pid " + std::to_string(pids[i]) + "\n"), std::string::npos)
+        << "vm" << i;
+    kill(pids[i], SIGKILL);
+    WaitForExit(pids[i], 5000);
+  }
+}
+
+// A stand-in for QEMU's QMP monitor: after delay_ms, listens on `path` and
+// greets every client like QEMU does; runs until killed.
+pid_t FakeQmpServer(const std::string& path, int delay_ms) {
+  pid_t pid = fork();
+  if (pid != 0) {
+    return pid;
+  }
+  usleep(delay_ms * 1000);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", path.c_str());
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, 4) != 0) {
+    _exit(1);
+  }
+  static const char kGreeting[] =
+      "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7}}, \"capabilities\": []}}\r\n";
+  for (;;) {
+    int c = accept(fd, nullptr, nullptr);
+    if (c >= 0) {
+      (void)write(c, kGreeting, sizeof(kGreeting) - 1);
+      close(c);
+    }
+  }
+}
+
+QmpWait Wait(const std::string& sock, pid_t pid) {
+  QmpWait w;
+  w.qmp_sock = sock;
+  w.pid = pid;
+  return w;
+}
+
+TEST_F(LaunchRunnerTest, QmpGreetingsAreAwaitedForAllAtOnce) {
+  std::vector<pid_t> servers;
+  std::vector<QmpWait> vms;
+  for (int i = 0; i < 3; ++i) {
+    std::string sock = root_ + "/qmp" + std::to_string(i) + ".sock";
+    servers.push_back(FakeQmpServer(sock, 100 * i));
+    vms.push_back(Wait(sock, servers.back()));
+  }
+  EXPECT_TRUE(WaitForQmpGreetings(&vms, 30000));
+  for (const auto& v : vms) {
+    EXPECT_TRUE(v.ready) << v.qmp_sock << ": " << v.error;
+    EXPECT_EQ(v.error, "");
+  }
+  for (pid_t s : servers) {
+    kill(s, SIGKILL);
+    waitpid(s, nullptr, 0);
+  }
+}
+
+TEST_F(LaunchRunnerTest, QemuThatExitsBeforeGreetingIsReported) {
+  pid_t dead = fork();
+  if (dead == 0) {
+    _exit(1);
+  }
+  std::string sock = root_ + "/qmp-ok.sock";
+  pid_t server = FakeQmpServer(sock, 0);
+  std::vector<QmpWait> vms = {Wait(root_ + "/never.sock", dead), Wait(sock, server)};
+  EXPECT_FALSE(WaitForQmpGreetings(&vms, 30000));
+  EXPECT_FALSE(vms[0].ready);
+  EXPECT_EQ(vms[0].error, "QEMU (pid " + std::to_string(dead) + ") exited during start-up");
+  EXPECT_TRUE(vms[1].ready) << vms[1].error;
+  kill(server, SIGKILL);
+  waitpid(server, nullptr, 0);
+  waitpid(dead, nullptr, 0);
+}
+
+TEST_F(LaunchRunnerTest, SilentQemuIsReportedAtTheDeadline) {
+  pid_t silent = fork();
+  if (silent == 0) {
+    pause();
+    _exit(0);
+  }
+  std::vector<QmpWait> vms = {Wait(root_ + "/silent.sock", silent)};
+  EXPECT_FALSE(WaitForQmpGreetings(&vms, 300));
+  EXPECT_FALSE(vms[0].ready);
+  EXPECT_NE(vms[0].error.find("did not greet on its QMP socket"), std::string::npos)
+      << vms[0].error;
+  kill(silent, SIGKILL);
+  waitpid(silent, nullptr, 0);
 }
 
 // The runner's side of the protocol with bytes no frontend would send.
