@@ -122,14 +122,30 @@ std::string Project::LeaseOf(const std::string& vm) const {
   return leases.empty() ? "" : FieldOf(leases.back(), "ip");
 }
 
+bool Project::WaitGuestReady(const std::string& vm) const {
+  // `up --wait` counts a VM ready once dnsmasq granted its lease; the guest
+  // applies it and reports QC-LEASE, then QC-READY, a moment later.
+  return WaitFor(
+      [&] { return !MarkerLines(ReadFile(SerialLog(vm)), "QC-READY hostname=" + vm).empty(); },
+      kGuestCmdTimeoutMs, 200);
+}
+
 GuestResult Project::InGuest(const std::string& vm, const std::string& cmd, int timeout_ms) {
+  GuestResult r;
+  if (!WaitGuestReady(vm)) {
+    return r;
+  }
+  if (wide_consoles_.insert(vm).second) {
+    // ash redraws a line that wraps at the console's 80 columns, and its echo
+    // of the redraw would end ConsoleWrite before QEMU passed on the rest.
+    ConsoleWrite(ConsoleSocket(vm), "stty cols 1000\n");
+  }
   const std::string tag = "QCT-" + std::to_string(++marker_) + "-";
   // The echo of this line shows "$((0))" and "$?", never the expanded markers.
   ConsoleWrite(ConsoleSocket(vm),
                "echo " + tag + "B$((0)); (" + cmd + ") 2>&1; echo " + tag + "E$((0))=$?\n");
   const std::string begin = tag + "B0";
   const std::string end = tag + "E0=";
-  GuestResult r;
   std::string log;
   std::size_t end_at = std::string::npos;
   r.finished = WaitFor(

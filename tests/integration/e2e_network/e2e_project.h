@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,8 +65,12 @@ class Project {
   std::string ReservedIp(const std::string& net, const std::string& vm) const;
   // ip=A.B.C.D/N of the guest's last QC-LEASE line ("" if none yet).
   std::string LeaseOf(const std::string& vm) const;
+  // Waits until the guest reported QC-READY (its lease applied, services and
+  // console shell starting); false if it never did.
+  bool WaitGuestReady(const std::string& vm) const;
 
-  // Types `cmd` into vm's root shell and waits for it to finish: its output
+  // Types `cmd` into vm's root shell (once the guest is ready) and waits for
+  // it to finish: its output
   // (stdout+stderr) lies between two markers that the console's echo of the
   // typed line cannot contain, the second carrying `$?`.
   GuestResult InGuest(const std::string& vm, const std::string& cmd,
@@ -80,6 +85,7 @@ class Project {
   ProjectDef def_;
   std::string dir_;
   int marker_ = 0;
+  std::set<std::string> wide_consoles_;  // VMs whose console is 1000 columns wide
 };
 
 // "172.16.3.0/24" and "172.16.3.17" -> true if the address lies in .10-.250

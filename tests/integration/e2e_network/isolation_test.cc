@@ -1,7 +1,8 @@
 // Issue 6, scenario 3: two users' projects, up at once in one namespace, get
 // different subnets and bridges, and a VM of one cannot reach a VM of the
-// other (ping and TCP), while each VM still reaches its own gateway and
-// serves the host: the failure is the isolation, not a broken VM.
+// other (ping and TCP), while each VM still reaches its own gateway, the
+// host beyond its subnet, and serves the host: the failure is the isolation,
+// not a broken VM or a missing route.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -23,6 +24,11 @@ void ExpectCannotReach(Side& from, const Side& to) {
   GuestResult own = from.project.InGuest(from.vm, "ping -c 1 -W 5 " + from.gateway);
   ASSERT_TRUE(own.finished) << from.project.Diagnostics();
   EXPECT_EQ(own.rc, 0) << "its own gateway answers\n" << own.out;
+  // Off its subnet, through its default route, to the host's address on the
+  // other bridge: routing works, only forwarding into the other bridge is cut.
+  GuestResult host = from.project.InGuest(from.vm, "ping -c 1 -W 5 " + to.gateway);
+  ASSERT_TRUE(host.finished) << from.project.Diagnostics();
+  EXPECT_EQ(host.rc, 0) << "the host answers on the other bridge's address\n" << host.out;
 
   GuestResult ping = from.project.InGuest(from.vm, "ping -c 2 -W 3 " + to.ip);
   ASSERT_TRUE(ping.finished) << from.project.Diagnostics();
@@ -64,6 +70,7 @@ TEST(E2eIsolation, TwoUsersProjectsCannotReachEachOther) {
   for (const Side* s : {&alpha, &beta}) {
     SCOPED_TRACE(s->vm);
     ASSERT_FALSE(s->ip.empty());
+    EXPECT_TRUE(s->project.WaitGuestReady(s->vm)) << s->project.Diagnostics();
     EXPECT_EQ(s->project.LeaseOf(s->vm), s->ip + "/24") << s->project.Diagnostics();
     // The host (this namespace) reaches each guest's web server: both VMs work.
     const std::string want = "hello from " + s->vm;

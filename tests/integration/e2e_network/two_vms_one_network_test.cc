@@ -33,6 +33,7 @@ TEST(E2eTwoVmsOneNetwork, ReservedLeasesNamesPingAndPs) {
     SCOPED_TRACE(vm);
     EXPECT_TRUE(InDhcpRange(subnet, ip)) << ip << " not in .10-.250 of " << subnet;
     // What the guest got over DHCP is the reservation, and what the user sees.
+    EXPECT_TRUE(p.WaitGuestReady(vm)) << p.Diagnostics();
     EXPECT_EQ(p.LeaseOf(vm), ip + "/24") << p.Diagnostics();
     nlohmann::json row = p.PsRow(vm);
     EXPECT_EQ(row.value("status", ""), "ready") << row.dump();
