@@ -152,6 +152,12 @@ int Run() {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     return Fail("prctl(PR_SET_NO_NEW_PRIVS): " + std::string(std::strerror(errno)));
   }
+  // One serial log per QEMU run: `up --wait` looks for this boot's lease in
+  // it, so the previous run's lines move to serial.log.1.
+  std::string serial = spec.instance_dir() + "/" + qc::runner::kSerialLogName;
+  if (rename(serial.c_str(), (serial + ".1").c_str()) != 0 && errno != ENOENT) {
+    Log("warning: cannot rotate " + serial + ": " + std::strerror(errno));
+  }
   Log("starting pid " + std::to_string(getpid()) + ": " + QuoteArgv(argv));
   std::vector<char*> cargv;
   cargv.reserve(argv.size() + 1);

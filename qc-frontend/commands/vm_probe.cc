@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -112,12 +113,15 @@ std::string LeaseFromSerialLog(const std::string& serial_log, const std::string&
   return found;
 }
 
-std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac) {
-  // dnsmasq: "<expiry> <mac> <ip> <hostname> <client-id>"
+std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac,
+                                std::time_t granted_since) {
+  // dnsmasq: "<expiry> <mac> <ip> <hostname> <client-id>"; expiry = the
+  // time of the grant or renewal + the lease time.
   std::ifstream in(leases);
   std::string expiry, lmac, ip, rest;
   while (in >> expiry >> lmac >> ip && std::getline(in, rest)) {
-    if (Lower(lmac) == Lower(mac)) {
+    std::time_t granted = std::strtoll(expiry.c_str(), nullptr, 10) - kDnsmasqLeaseSeconds;
+    if (Lower(lmac) == Lower(mac) && granted + 1 >= granted_since) {
       return ip;
     }
   }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,14 @@ bool IsQemuAlive(pid_t pid);
 // QMP RunState ("running", "paused", ...) or "" if QMP does not answer.
 std::string QmpRunState(const std::string& qmp_sock, int timeout_ms);
 // IP the guest reported for `mac` in its serial log ("QC-LEASE ... ip=A/N
-// mac=M"), or found in dnsmasq's leases file; "" if none yet.
+// mac=M"; the runner starts a fresh log per QEMU run), or found in dnsmasq's
+// leases file granted or renewed at `granted_since` or later (a restarted
+// VM's previous lease stays there until it expires); "" if none yet.
 std::string LeaseFromSerialLog(const std::string& serial_log, const std::string& mac);
-std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac);
+std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac,
+                                std::time_t granted_since);
+// The lease time the helper gives dnsmasq (--dhcp-range=...,1h).
+inline constexpr std::time_t kDnsmasqLeaseSeconds = 3600;
 // First port >= from that nobody listens on at 127.0.0.1 and that `taken`
 // does not list.
 int FreeLocalPort(int from, const std::vector<int>& taken);

@@ -4,7 +4,10 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include "commands/vm_probe.h"
 
@@ -66,7 +69,12 @@ VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::Network
   if (!mac.empty()) {
     s.lease = LeaseFromSerialLog(ctx.layout.SerialLog(vm), mac);
     if (s.lease.empty() && !s.st.nics[0].network.empty()) {
-      s.lease = LeaseFromLeasesFile(ctx.layout.Leases(s.st.nics[0].network), mac);
+      // QEMU writes its pid file as it starts: older leases are a past run's.
+      struct stat pidfile {};
+      std::time_t started = stat(ctx.layout.PidFile(vm).c_str(), &pidfile) == 0
+                                ? pidfile.st_mtime
+                                : std::time(nullptr);
+      s.lease = LeaseFromLeasesFile(ctx.layout.Leases(s.st.nics[0].network), mac, started);
     }
   }
   std::string run_state = QmpRunState(ctx.layout.QmpSocket(vm), 1000);
