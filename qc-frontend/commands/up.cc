@@ -15,6 +15,7 @@
 #include "commands/commands.h"
 #include "commands/context.h"
 #include "commands/netd_session.h"
+#include "commands/network_recovery.h"
 #include "commands/network_setup.h"
 #include "commands/phase_timer.h"
 #include "commands/str_cat.h"
@@ -32,6 +33,8 @@ namespace {
 // How long `up` waits for a started QEMU to initialise (its QMP greeting);
 // generous, since 16 TCG guests starting on 2 loaded cores take seconds.
 constexpr int kQmpGreetingTimeoutMs = 60000;
+// Concurrent `up`s racing for `subnet: auto`: each retry sees every winner.
+constexpr int kAutoSubnetTries = 8;
 
 void SayWaitingForLock() {
   (void)std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
@@ -233,7 +236,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     }
     // A bridge without its address (left by an `up` killed in between) is
     // set up again.
-    a.bridge_exists = LinkExists(nf[net].bridge);
+    a.bridge_exists = LinkExists(nf[net].bridge) && LinkHasIpv4(nf[net].bridge);
     net_actual[net] = a;
   }
   // Before any bridge exists: an allocated subnet is remembered.
@@ -273,8 +276,18 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   t = timer.Add("helper", t);
 
   // Bridges, addresses and NAT first: the VMs' TAPs need their bridge.
-  if (std::string failed;
-      client != nullptr && !ApplyBridgeSteps(*client, plan.networks, nf, &failed, &err)) {
+  for (int attempt = 1; client != nullptr; ++attempt) {
+    std::string failed;
+    if (ApplyBridgeSteps(*client, plan.networks, nf, &failed, &err)) {
+      break;
+    }
+    // A concurrent `up` took our auto subnet: choose again (each try sees
+    // the winners). Else the refused networks must leave nothing behind.
+    if (!failed.empty() && attempt < kAutoSubnetTries &&
+        RechooseTakenAutoSubnet(ctx, failed, &nf)) {
+      continue;
+    }
+    UndoNewNetworks(ctx, *client, plan.networks, &nf);
     ctx.out.Fail("network " + (failed.empty() ? std::string("setup") : failed));
     ctx.out.Error(err);
     return cli::kExitError;
