@@ -179,22 +179,19 @@ TEST(HostileNames, Cve2017_5985_LookAlikeLinksOfOtherToolsAreNeverTouched) {
   };
   std::string setup;
   for (const auto& [name, alias] : bridges) {
-    setup += "ip link add " + name + " type bridge && ";
+    setup.append("ip link add ").append(name).append(" type bridge && ");
     if (!alias.empty()) {
-      setup += "ip link set " + name + " alias '" + alias + "' && ";
+      setup.append("ip link set ").append(name).append(" alias '").append(alias).append("' && ");
     }
   }
   // Right alias, wrong kind: veths named like a bridge and like a TAP.
-  setup +=
-      "ip link add qc-dummy type veth peer name qc-dummy-peer && ip link set qc-dummy alias "
-      "qemu-compose:uid=" +
-      uid +
-      " && ip link add tap-dummy type veth peer name tap-dummy-p && ip link set tap-dummy alias "
-      "qemu-compose:uid=" +
-      uid +
-      " && ip tuntap add dev tap-lookalike mode tap && ip link set tap-lookalike alias "
-      "'qemu-compose:uid=" +
-      uid + " '";
+  const std::string own_alias = "qemu-compose:uid=" + uid;
+  setup.append("ip link add qc-dummy type veth peer name qc-dummy-peer && ip link set qc-dummy ")
+      .append("alias " + own_alias)
+      .append(" && ip link add tap-dummy type veth peer name tap-dummy-p && ")
+      .append("ip link set tap-dummy alias " + own_alias)
+      .append(" && ip tuntap add dev tap-lookalike mode tap && ")
+      .append("ip link set tap-lookalike alias '" + own_alias + " '");
   ASSERT_EQ(ns.Run(setup).exit_code, 0) << setup;
   HelperClient a;
   StartHello(&a, ns, UserA());
@@ -204,6 +201,7 @@ TEST(HostileNames, Cve2017_5985_LookAlikeLinksOfOtherToolsAreNeverTouched) {
   std::string before = NetDump(ns);
   const std::string not_ours = "not a bridge created by qemu-compose for uid " + uid;
   std::vector<std::string> names;
+  names.reserve(bridges.size() + 1);
   for (const auto& b : bridges) {
     names.push_back(b.first);
   }
