@@ -6,6 +6,17 @@
 #include <regex>
 #include <string>
 
+namespace {
+
+// A policy's "allow" (or nothing), "kill" or "errno ENAME" as a libseccomp action.
+std::string Action(const std::ssub_match& what, const std::ssub_match& errno_name) {
+  return !what.matched || what == "allow" ? "SCMP_ACT_ALLOW"
+         : what == "kill"                 ? "SCMP_ACT_KILL_PROCESS"
+                                          : "SCMP_ACT_ERRNO(" + errno_name.str() + ")";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc != 4) {
     std::cerr << "usage: policy_compiler INPUT.policy OUTPUT.h VARIABLE\n";
@@ -25,7 +36,7 @@ int main(int argc, char** argv) {
   const std::regex rule_re(R"(\s*(\w+)((?:\s+)" + cond + R"((?:\s+&&\s+)" + cond +
                            R"()*)?)(?:\s+=>\s+(kill|errno\s+(\w+)))?\s*)");
   const std::regex include_re(R"(\s*include\s+(\S+)\s*)");
-  const std::regex default_re(R"(\s*default\s+(kill|allow)\s*)");
+  const std::regex default_re(R"(\s*default\s+(kill|allow|errno\s+(\w+))\s*)");
   std::string includes;
   std::string rules;
   std::string default_action;
@@ -36,7 +47,7 @@ int main(int argc, char** argv) {
     if (std::regex_match(line, m, include_re)) {
       includes += "#include " + m[1].str() + "\n";
     } else if (std::regex_match(line, m, default_re)) {
-      default_action = m[1] == "kill" ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ALLOW";
+      default_action = Action(m[1], m[2]);
     } else if (std::regex_match(line, m, rule_re)) {
       std::string conds;
       int n = 0;
@@ -47,18 +58,15 @@ int main(int argc, char** argv) {
                                     "), D(" + c[3].str() + ")}, "
                               : "{" + c[1].str() + ", SCMP_CMP_EQ, D(" + c[3].str() + "), 0}, ";
       }
-      const std::string action = !m[9].matched    ? "SCMP_ACT_ALLOW"
-                                 : m[9] == "kill" ? "SCMP_ACT_KILL_PROCESS"
-                                                  : "SCMP_ACT_ERRNO(" + m[10].str() + ")";
-      rules += "  {\"" + m[1].str() + "\", SCMP_SYS(" + m[1].str() + "), " + action + ", " +
-               std::to_string(n) + ", {" + conds + "}},\n";
+      rules += "  {\"" + m[1].str() + "\", SCMP_SYS(" + m[1].str() + "), " + Action(m[9], m[10]) +
+               ", " + std::to_string(n) + ", {" + conds + "}},\n";
     } else if (line.find_first_not_of(" \t") != std::string::npos) {
       std::cerr << file << ":" << lineno << ": cannot parse '" << line << "' (see README.md)\n";
       return 1;
     }
   }
   if (default_action.empty()) {
-    std::cerr << file << ": missing 'default kill' or 'default allow'\n";
+    std::cerr << file << ": missing 'default kill|allow|errno ENAME'\n";
     return 1;
   }
   std::ofstream out(argv[2]);

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "names.h"
@@ -30,11 +31,6 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
   const std::string gateway = Dotted(gw);
   const std::string& d = p.state_dir;
   const std::string& dom = p.domain;
-  size_t longest_label = 0;
-  for (size_t i = 0, run = 0; i < dom.size(); ++i) {
-    run = dom[i] == '.' ? 0 : run + 1;
-    longest_label = std::max(longest_label, run);
-  }
   // Checked in this order; the first failure is the reply.
   const std::initializer_list<std::pair<bool, std::string>> checks = {
       {!IsValidBridgeName(p.bridge),
@@ -58,7 +54,8 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
       {dom.starts_with('-'), "domain must not start with '-'"},
       {dom.starts_with('.') || dom.ends_with('.') || dom.find("..") != npos,
        "domain has an empty label"},
-      {longest_label > 63, "domain has a label longer than 63 characters"},
+      {std::search_n(dom.begin(), dom.end(), 64, '.', std::not_equal_to<>()) != dom.end(),
+       "domain has a label longer than 63 characters"},
       {dom.find_first_not_of(kLabelChars + ".") != npos,
        "domain may only contain a-z 0-9 - and '.'"},
       {dom.ends_with('-') || dom.find("-.") != npos || dom.find(".-") != npos,

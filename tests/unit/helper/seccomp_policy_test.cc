@@ -18,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -226,6 +227,41 @@ TEST(SeccompLauncher, AllowsExecButNotDangerousCalls) {
   for (const auto& [name, action] : cases) {
     EXPECT_TRUE(KilledBySigsys(Confined(kDnsmasqLauncher, action))) << name;
   }
+}
+
+// The launcher's policy is an allowlist: what neither the launcher nor dnsmasq
+// needs fails with ENOSYS instead of running, while what dnsmasq needs works.
+TEST(SeccompLauncher, RefusesCallsOutsideTheAllowlist) {
+  auto refused = [](long rc) { return rc == -1 && errno == ENOSYS ? 0 : 1; };
+  const std::vector<std::pair<const char*, std::function<int()>>> cases = {
+      {"sysinfo",
+       [&] {
+         struct sysinfo si {};
+         return refused(sysinfo(&si));
+       }},
+      {"AF_UNIX socket", [&] { return refused(socket(AF_UNIX, SOCK_STREAM, 0)); }},
+      {"NETLINK_NETFILTER",
+       [&] { return refused(socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER)); }},
+      {"AF_INET|1<<32",
+       [&] { return refused(syscall(SYS_socket, (1UL << 32) | AF_INET, SOCK_DGRAM, 0)); }},
+      {"ioctl SIOCSIFFLAGS", [&] { return refused(ioctl(0, SIOCSIFFLAGS, nullptr)); }},
+      {"setuid", [&] { return refused(syscall(SYS_setuid, 0)); }},
+      {"chmod", [&] { return refused(syscall(SYS_chmod, "/tmp", 0777)); }},
+  };
+  for (const auto& [name, action] : cases) {
+    EXPECT_TRUE(ExitedWith(Confined(kDnsmasqLauncher, action), 0)) << name;
+  }
+  EXPECT_TRUE(ExitedWith(Confined(kDnsmasqLauncher,
+                                  [] {
+                                    int s = socket(AF_INET, SOCK_DGRAM, 0);
+                                    int n = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+                                    ifreq ifr{};
+                                    std::strcpy(ifr.ifr_name, "lo");
+                                    return s >= 0 && n >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0
+                                               ? 0
+                                               : 1;
+                                  }),
+                         0));
 }
 
 }  // namespace
