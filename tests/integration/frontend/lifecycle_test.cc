@@ -85,7 +85,11 @@ TEST_F(FrontendLifecycle, UpWaitPsDownThenSecondUpIsANoOp) {
   const int dnsmasq_pid = backend.at("dnsmasq_pid");
   EXPECT_TRUE(Alive(dnsmasq_pid));
   EXPECT_EQ(backend.at("subnet"), "172.16.0.0/24");  // nothing else in this netns
-  auto leases = MarkerLines(ReadFile(dir_ + "/.qemu-compose/web/serial.log"), "QC-LEASE");
+  // up --wait counts the VM ready once dnsmasq granted the lease; the guest
+  // prints its QC-LEASE line a moment later (seconds on a loaded machine).
+  const std::string serial = dir_ + "/.qemu-compose/web/serial.log";
+  WaitFor([&] { return !MarkerLines(ReadFile(serial), "QC-LEASE").empty(); }, 120 * 1000, 200);
+  auto leases = MarkerLines(ReadFile(serial), "QC-LEASE");
   ASSERT_FALSE(leases.empty()) << Diagnostics();
   EXPECT_EQ(FieldOf(leases.back(), "ip"), reserved + "/24");
   EXPECT_EQ(FieldOf(leases.back(), "router"), "172.16.0.1");
