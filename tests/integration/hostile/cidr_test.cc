@@ -22,8 +22,7 @@ TEST(HostileCidr, BadSpecialAndOverlappingSubnetsAreRefused) {
   ASSERT_TRUE(b.Call(CreateBridgeReq("qc-cidr-b"), &r));
   ASSERT_TRUE(b.Call(AddAddressReq("qc-cidr-b", "172.16.91.1/24"), &r));
   ASSERT_EQ(r.status(), netd::OK) << r.message();
-  ASSERT_TRUE(a.Call(CreateBridgeReq("qc-cidr"), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&a, "qc-cidr"));
   std::string before = NetDump(ns);
   struct Case {
     std::string cidr;

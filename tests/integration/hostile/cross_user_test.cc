@@ -49,8 +49,7 @@ TEST(HostileCrossUser, Cve2017_5985_UserBCannotTouchAnythingOfUserA) {
   StartHello(&b, ns, UserB());
   const std::string before_b = NetDump(ns);
   netd::Reply r;
-  ASSERT_TRUE(b.Call(CreateBridgeReq("qc-b-own"), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&b, "qc-b-own"));
   std::string b_dir = ScratchDir(UserB());
   std::string before = NetDump(ns);
   std::string not_yours =

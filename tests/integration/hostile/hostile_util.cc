@@ -1,6 +1,7 @@
 #include "hostile_util.h"
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,16 @@ std::string ExpectReply(HelperClient* c, const netd::Request& req, netd::Status 
            netd::Status_Name(status) + " saying '" + says + "'";
   }
   return "";
+}
+
+void MakeBridge(HelperClient* c, const std::string& name, const std::string& cidr) {
+  netd::Reply r;
+  ASSERT_TRUE(c->Call(CreateBridgeReq(name), &r));
+  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  if (!cidr.empty()) {
+    ASSERT_TRUE(c->Call(AddAddressReq(name, cidr), &r));
+    ASSERT_EQ(r.status(), netd::OK) << r.message();
+  }
 }
 
 int FdCount(pid_t pid) {

@@ -18,6 +18,9 @@ namespace qc::itest {
 std::string ExpectReply(HelperClient* c, const netd::Request& req, netd::Status status,
                         const std::string& says);
 
+// Creates bridge `name` as c's user (and adds `cidr` if given); asserts success.
+void MakeBridge(HelperClient* c, const std::string& name, const std::string& cidr = "");
+
 // Number of open fds of pid (entries of /proc/<pid>/fd); -1 if unreadable.
 int FdCount(pid_t pid);
 // VmRSS of pid in kB; -1 if unreadable.

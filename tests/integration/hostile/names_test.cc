@@ -89,8 +89,7 @@ TEST(HostileNames, EveryOperationRefusesEveryBadNameAndNothingChanges) {
   HelperClient c;
   StartHello(&c, ns, UserA());
   netd::Reply r;
-  ASSERT_TRUE(c.Call(CreateBridgeReq("qc-names"), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&c, "qc-names"));
   std::string before = NetDump(ns);
   int checked = 0;
   for (const NamedOp& op : BridgeNameOps(ScratchDir(UserA()))) {
@@ -121,8 +120,7 @@ TEST(HostileNames, Cve2019_13164_OverlongNamesNeverReachTheirTruncatedTwin) {
   netd::Reply r;
   const std::string bridge = "qc-abcdefghijkl";  // 15 bytes: the longest valid name
   const std::string tap = "tap-abcdefghijk";
-  ASSERT_TRUE(a.Call(CreateBridgeReq(bridge), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&a, bridge));
   std::vector<int> fds;
   ASSERT_TRUE(a.Call(CreateTapReq(tap, bridge), &r, &fds));
   ASSERT_EQ(r.status(), netd::OK) << r.message();
@@ -196,8 +194,7 @@ TEST(HostileNames, Cve2017_5985_LookAlikeLinksOfOtherToolsAreNeverTouched) {
   HelperClient a;
   StartHello(&a, ns, UserA());
   netd::Reply r;
-  ASSERT_TRUE(a.Call(CreateBridgeReq("qc-mine"), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&a, "qc-mine"));
   std::string before = NetDump(ns);
   const std::string not_ours = "not a bridge created by qemu-compose for uid " + uid;
   std::vector<std::string> names;

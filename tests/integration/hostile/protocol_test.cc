@@ -244,27 +244,26 @@ TEST(HostileProtocol, TenThousandRequestsKeepFdsAndMemoryBounded) {
   };
   ASSERT_TRUE(run(500));  // warm up the allocator
   // TAPs made and dropped: every fd the helper passes must also be closed there.
-  for (int i = 0; i < 100; ++i) {
-    std::vector<int> fds;
-    ASSERT_TRUE(c.Call(CreateTapReq("tap-c" + std::to_string(i), "qc-long", 1 + i % 4), &r, &fds));
-    ASSERT_EQ(r.status(), netd::OK) << r.message();
-    for (int fd : fds) {
-      close(fd);
+  auto tap_cycles = [&](const std::string& prefix) {
+    for (int i = 0; i < 100; ++i) {
+      std::vector<int> fds;
+      if (!c.Call(CreateTapReq(prefix + std::to_string(i), "qc-long", 1 + i % 4), &r, &fds) ||
+          r.status() != netd::OK) {
+        return false;
+      }
+      for (int fd : fds) {
+        close(fd);
+      }
     }
-  }
+    return true;
+  };
+  ASSERT_TRUE(tap_cycles("tap-c")) << r.message();
   // One more round trip: the helper closes a reply's fds after sending it.
   ASSERT_TRUE(c.Call(ListOwnedReq(), &r));
   int fds_before = FdCount(c.pid());
   long rss_before = RssKb(c.pid());
   ASSERT_TRUE(run(10000));
-  for (int i = 0; i < 100; ++i) {
-    std::vector<int> fds;
-    ASSERT_TRUE(c.Call(CreateTapReq("tap-d" + std::to_string(i), "qc-long", 1 + i % 4), &r, &fds));
-    ASSERT_EQ(r.status(), netd::OK) << r.message();
-    for (int fd : fds) {
-      close(fd);
-    }
-  }
+  ASSERT_TRUE(tap_cycles("tap-d")) << r.message();
   ASSERT_TRUE(c.Call(ListOwnedReq(), &r));
   int fds_after = FdCount(c.pid());
   long rss_after = RssKb(c.pid());
@@ -378,8 +377,7 @@ TEST(HostileProtocol, PeerLeavingMidRequestLeavesNoTapAndNoCrash) {
   HelperClient c;
   StartHello(&c, ns, UserA());
   netd::Reply r;
-  ASSERT_TRUE(c.Call(CreateBridgeReq("qc-mid"), &r));
-  ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&c, "qc-mid"));
   std::string tap = Bytes(CreateTapReq("tap-mid", "qc-mid", 4));
   ASSERT_EQ(SendMessage(c.sock(), tap.data(), tap.size()), 0);
   int code = c.Finish();  // gone before the reply with the TAP fds

@@ -26,8 +26,7 @@ TEST_F(HostileQuota, BridgeQuotaRefusesTheNextAndFreesOnDelete) {
   ASSERT_TRUE(a.Hello());
   netd::Reply r;
   for (const char* name : {"qc-q1", "qc-q2"}) {
-    ASSERT_TRUE(a.Call(CreateBridgeReq(name), &r));
-    ASSERT_EQ(r.status(), netd::OK) << r.message();
+    ASSERT_NO_FATAL_FAILURE(MakeBridge(&a, name));
   }
   std::string before = NetDump(ns);
   EXPECT_EQ(
