@@ -10,6 +10,7 @@
 #include "compose/locate.h"
 #include "compose/project_name.h"
 #include "compose/project_parser.h"
+#include "compose/yaml_document.h"
 #include "compose/yaml_reader.h"
 
 namespace qc::compose {
@@ -40,22 +41,21 @@ bool ReadWholeFile(const std::string& path, std::string* content, std::string* p
 // Parses `content`; returns false after reporting syntax errors, an empty
 // file or more than one document.
 bool ParseYaml(const std::string& content, Diagnostics& diag, YAML::Node* root) {
-  std::vector<YAML::Node> docs;
+  std::optional<SourcePos> second;
   try {
-    docs = YAML::LoadAll(content);
+    *root = LoadFirstDocument(content, &second);
   } catch (const YAML::ParserException& e) {
     diag.Error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     return false;
   }
-  if (docs.empty() || docs.front().IsNull()) {
+  if (root->IsNull()) {
     diag.Error({1, 1}, "the file is empty: expected a mapping with at least 'vms'");
     return false;
   }
-  if (docs.size() > 1) {
-    diag.Error(PosOf(docs[1]), "more than one YAML document: a compose file holds exactly one");
+  if (second) {
+    diag.Error(*second, "more than one YAML document: a compose file holds exactly one");
     return false;
   }
-  *root = docs.front();
   return true;
 }
 
