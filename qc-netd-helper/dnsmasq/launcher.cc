@@ -117,6 +117,7 @@ std::string Spawn(const std::vector<std::string>& argv) {
     std::string err;
     if (GiveAmbientNetCaps(&err)) {
       std::vector<char*> args;
+      args.reserve(argv.size() + 1);
       for (const std::string& a : argv) {
         args.push_back(const_cast<char*>(a.c_str()));
       }
