@@ -35,6 +35,22 @@ netd::Reply Raw(HelperClient* c, const std::string& bytes) {
   return r;
 }
 
+// Reads one reply; false if none came or it does not decode. Any fds that
+// came with it are closed and counted in *nfds.
+bool ReadReply(int sock, netd::Reply* r, std::size_t* nfds = nullptr) {
+  Received in;
+  if (ReceiveMessage(sock, &in) != 0 || in.eof) {
+    return false;
+  }
+  for (int fd : in.fds) {
+    close(fd);
+  }
+  if (nfds != nullptr) {
+    *nfds = in.fds.size();
+  }
+  return r->ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()));
+}
+
 // A helper whose policy allows no bridge and no TAP: whatever the bytes
 // decode to, nothing in the namespace can change.
 class HostileProtocolZeroQuota : public ::testing::Test {
@@ -135,10 +151,8 @@ TEST(HostileProtocol, TruncatedCraftedAndOversizedDatagramsGetProtocolErrors) {
   // A datagram just over the cap, carrying a well-formed request.
   std::string huge = Bytes(CreateBridgeReq("qc-" + std::string(kMaxMessageBytes, 'a')));
   ASSERT_EQ(send(c.sock(), huge.data(), huge.size(), 0), static_cast<ssize_t>(huge.size()));
-  Received in;
-  ASSERT_EQ(ReceiveMessage(c.sock(), &in), 0);
   netd::Reply r;
-  ASSERT_TRUE(r.ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size())));
+  ASSERT_TRUE(ReadReply(c.sock(), &r));
   EXPECT_EQ(r.status(), netd::PROTOCOL_ERROR);
   EXPECT_NE(r.message().find("larger than 16384 bytes"), std::string::npos) << r.message();
   // Just under the cap: decoded, and the over-long name is refused by name.
@@ -291,12 +305,11 @@ TEST(HostileProtocol, FdsSentToTheHelperAreClosedNotKept) {
     for (int fd : fds) {
       close(fd);
     }
-    Received in;
-    ASSERT_EQ(ReceiveMessage(c.sock(), &in), 0);
     netd::Reply r;
-    ASSERT_TRUE(r.ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size())));
+    std::size_t fds_back = 1;
+    ASSERT_TRUE(ReadReply(c.sock(), &r, &fds_back));
     EXPECT_EQ(r.status(), netd::OK);
-    EXPECT_TRUE(in.fds.empty());
+    EXPECT_EQ(fds_back, 0U);
   }
   EXPECT_EQ(FdCount(c.pid()), fds_before);
   // Proof the helper closed its copy: the pipe's reader sees end-of-file once
@@ -306,8 +319,7 @@ TEST(HostileProtocol, FdsSentToTheHelperAreClosedNotKept) {
   ASSERT_EQ(SendMessage(c.sock(), list.data(), list.size(), &p[1], 1), 0);
   close(p[1]);
   netd::Reply r;
-  Received in;
-  ASSERT_EQ(ReceiveMessage(c.sock(), &in), 0);
+  ASSERT_TRUE(ReadReply(c.sock(), &r));
   char ch;
   EXPECT_EQ(read(p[0], &ch, 1), 0);
   close(p[0]);
@@ -315,8 +327,7 @@ TEST(HostileProtocol, FdsSentToTheHelperAreClosedNotKept) {
   int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   ASSERT_EQ(SendMessage(c.sock(), "", 0, &null_fd, 1), 0);
   close(null_fd);
-  ASSERT_EQ(ReceiveMessage(c.sock(), &in), 0);
-  ASSERT_TRUE(r.ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size())));
+  ASSERT_TRUE(ReadReply(c.sock(), &r));
   EXPECT_EQ(r.status(), netd::PROTOCOL_ERROR);
   // More fds than the helper accepts: the datagram counts as oversized.
   int many[kMaxFdsPerMessage + 8];
@@ -339,8 +350,7 @@ TEST(HostileProtocol, FdsSentToTheHelperAreClosedNotKept) {
   for (int fd : many) {
     close(fd);
   }
-  ASSERT_EQ(ReceiveMessage(c.sock(), &in), 0);
-  ASSERT_TRUE(r.ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size())));
+  ASSERT_TRUE(ReadReply(c.sock(), &r));
   EXPECT_EQ(r.status(), netd::PROTOCOL_ERROR) << r.message();
   EXPECT_EQ(FdCount(c.pid()), fds_before);
   EXPECT_TRUE(c.Hello());
