@@ -9,6 +9,7 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/route.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace qc::netd {
@@ -39,13 +40,6 @@ std::string Str(const char* s) {
   return s != nullptr ? s : "";
 }
 
-nl_addr* MakeAddr(std::uint32_t addr, int prefix) {
-  const std::uint32_t be = htonl(addr);
-  nl_addr* a = nl_addr_build(AF_INET, &be, sizeof(be));
-  nl_addr_set_prefixlen(a, prefix);
-  return a;
-}
-
 bool ToCidr(nl_addr* a, Cidr* out) {
   if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) {
     return false;
@@ -58,44 +52,41 @@ bool ToCidr(nl_addr* a, Cidr* out) {
 
 }  // namespace
 
-bool Rtnl::Connect(std::string* err) {
-  sock_ = nl_socket_alloc();
-  return sock_ != nullptr && Done("connect rtnetlink", nl_connect(sock_, NETLINK_ROUTE), err);
+nl_sock* ConnectRtnl(std::string* err) {
+  nl_sock* sock = nl_socket_alloc();
+  const int rc = sock == nullptr ? -NLE_NOMEM : nl_connect(sock, NETLINK_ROUTE);
+  return Done("connect rtnetlink", rc, err) ? sock : nullptr;
 }
 
-Rtnl::~Rtnl() {
-  nl_socket_free(sock_);
-}
-
-bool Rtnl::Links(std::vector<LinkInfo>* out, std::string* err) {
+bool Links(nl_sock* rtnl, std::vector<LinkInfo>* out, std::string* err) {
   nl_cache* cache = nullptr;
   out->clear();
   return ForEach<rtnl_link>(
-      "list links", rtnl_link_alloc_cache(sock_, AF_UNSPEC, &cache), &cache, err,
-      [&](rtnl_link* l) {
+      "list links", rtnl_link_alloc_cache(rtnl, AF_UNSPEC, &cache), &cache, err, [&](rtnl_link* l) {
         out->push_back({Str(rtnl_link_get_name(l)), rtnl_link_get_ifindex(l),
                         Str(rtnl_link_get_type(l)), Str(rtnl_link_get_ifalias(l)),
                         rtnl_link_get_master(l), (rtnl_link_get_flags(l) & IFF_UP) != 0});
       });
 }
 
-bool Rtnl::Ipv4Addresses(std::vector<AddrInfo>* out, std::string* err) {
+bool Ipv4Addresses(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err, int ifindex) {
   nl_cache* cache = nullptr;
   out->clear();
-  return ForEach<rtnl_addr>("list addresses", rtnl_addr_alloc_cache(sock_, &cache), &cache, err,
+  return ForEach<rtnl_addr>("list addresses", rtnl_addr_alloc_cache(rtnl, &cache), &cache, err,
                             [&](rtnl_addr* a) {
                               AddrInfo info{rtnl_addr_get_ifindex(a), {}};
-                              if (ToCidr(rtnl_addr_get_local(a), &info.cidr)) {
+                              if ((ifindex == 0 || info.ifindex == ifindex) &&
+                                  ToCidr(rtnl_addr_get_local(a), &info.cidr)) {
                                 out->push_back(info);
                               }
                             });
 }
 
-bool Rtnl::Ipv4Routes(std::vector<AddrInfo>* out, std::string* err) {
+bool Ipv4Routes(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err) {
   nl_cache* cache = nullptr;
   out->clear();
   return ForEach<rtnl_route>(
-      "list routes", rtnl_route_alloc_cache(sock_, AF_INET, 0, &cache), &cache, err,
+      "list routes", rtnl_route_alloc_cache(rtnl, AF_INET, 0, &cache), &cache, err,
       [&](rtnl_route* r) {
         rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
         AddrInfo info{nh != nullptr ? rtnl_route_nh_get_ifindex(nh) : 0, {}};
@@ -106,16 +97,17 @@ bool Rtnl::Ipv4Routes(std::vector<AddrInfo>* out, std::string* err) {
       });
 }
 
-bool Rtnl::AddBridge(const std::string& name, bool* exists, std::string* err) {
+bool AddBridge(nl_sock* rtnl, const std::string& name, bool* exists, std::string* err) {
   rtnl_link* l = rtnl_link_bridge_alloc();
   rtnl_link_set_name(l, name.c_str());
-  const int rc = rtnl_link_add(sock_, l, NLM_F_CREATE | NLM_F_EXCL);
+  const int rc = rtnl_link_add(rtnl, l, NLM_F_CREATE | NLM_F_EXCL);
   rtnl_link_put(l);
   *exists = rc == -NLE_EXIST;
   return Done("create bridge", rc, err);
 }
 
-bool Rtnl::Configure(int ifindex, const std::string& alias, int master_ifindex, std::string* err) {
+bool ConfigureLink(nl_sock* rtnl, int ifindex, const std::string& alias, int master_ifindex,
+                   std::string* err) {
   rtnl_link* orig = rtnl_link_alloc();
   rtnl_link* change = rtnl_link_alloc();
   rtnl_link_set_ifindex(orig, ifindex);
@@ -124,28 +116,31 @@ bool Rtnl::Configure(int ifindex, const std::string& alias, int master_ifindex, 
     rtnl_link_set_master(change, master_ifindex);
   }
   rtnl_link_set_flags(change, IFF_UP);
-  const int rc = rtnl_link_change(sock_, orig, change, 0);
+  const int rc = rtnl_link_change(rtnl, orig, change, 0);
   rtnl_link_put(orig);
   rtnl_link_put(change);
   return Done("configure link", rc, err);
 }
 
-bool Rtnl::Delete(int ifindex, std::string* err) {
+bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err) {
   rtnl_link* l = rtnl_link_alloc();
   rtnl_link_set_ifindex(l, ifindex);
-  const int rc = rtnl_link_delete(sock_, l);
+  const int rc = rtnl_link_delete(rtnl, l);
   rtnl_link_put(l);
   return Done("delete link", rc, err);
 }
 
-bool Rtnl::ChangeAddress(bool add, int ifindex, const Cidr& c, std::string* err) {
+bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const Cidr& c, std::string* err) {
   rtnl_addr* a = rtnl_addr_alloc();
-  nl_addr* local = MakeAddr(c.addr, c.prefix);  // also sets the family and prefix length
-  nl_addr* broadcast = MakeAddr(NetworkOf(c) | ~PrefixMask(c.prefix), 32);
+  nl_addr* local = nullptr;  // gives the family and prefix length too
+  nl_addr* broadcast = nullptr;
+  nl_addr_parse(FormatCidr(c).c_str(), AF_INET, &local);
+  nl_addr_parse(FormatCidr({NetworkOf(c) | ~PrefixMask(c.prefix), 32}).c_str(), AF_INET,
+                &broadcast);
   rtnl_addr_set_ifindex(a, ifindex);
   rtnl_addr_set_local(a, local);
   rtnl_addr_set_broadcast(a, broadcast);
-  const int rc = add ? rtnl_addr_add(sock_, a, NLM_F_EXCL) : rtnl_addr_delete(sock_, a, 0);
+  const int rc = add ? rtnl_addr_add(rtnl, a, NLM_F_EXCL) : rtnl_addr_delete(rtnl, a, 0);
   nl_addr_put(local);
   nl_addr_put(broadcast);
   rtnl_addr_put(a);
@@ -153,21 +148,15 @@ bool Rtnl::ChangeAddress(bool add, int ifindex, const Cidr& c, std::string* err)
 }
 
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name) {
-  for (const LinkInfo& l : links) {
-    if (l.name == name) {
-      return &l;
-    }
-  }
-  return nullptr;
+  auto it =
+      std::find_if(links.begin(), links.end(), [&](const LinkInfo& l) { return l.name == name; });
+  return it != links.end() ? &*it : nullptr;
 }
 
 std::string LinkName(const std::vector<LinkInfo>& links, int ifindex) {
-  for (const LinkInfo& l : links) {
-    if (l.ifindex == ifindex) {
-      return l.name;
-    }
-  }
-  return "ifindex " + std::to_string(ifindex);
+  auto it = std::find_if(links.begin(), links.end(),
+                         [&](const LinkInfo& l) { return l.ifindex == ifindex; });
+  return it != links.end() ? it->name : "ifindex " + std::to_string(ifindex);
 }
 
 }  // namespace qc::netd

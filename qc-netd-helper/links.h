@@ -26,30 +26,23 @@ struct AddrInfo {
   Cidr cidr;
 };
 
-// One rtnetlink socket for the life of the helper. Every call returns false
-// with *err set when the kernel refuses.
-class Rtnl {
- public:
-  bool Connect(std::string* err);
-  ~Rtnl();
-
-  bool Links(std::vector<LinkInfo>* out, std::string* err);
-  bool Ipv4Addresses(std::vector<AddrInfo>* out, std::string* err);
-  // Main-table unicast routes except the default route, with the ifindex of
-  // their first next hop (0 if none).
-  bool Ipv4Routes(std::vector<AddrInfo>* out, std::string* err);
-
-  // NLM_F_EXCL: fails with *exists = true if the name is taken.
-  bool AddBridge(const std::string& name, bool* exists, std::string* err);
-  // Sets alias, master (if master_ifindex > 0) and IFF_UP in one request.
-  bool Configure(int ifindex, const std::string& alias, int master_ifindex, std::string* err);
-  bool Delete(int ifindex, std::string* err);
-  // Adds (NLM_F_EXCL, with the subnet's broadcast) or deletes an address.
-  bool ChangeAddress(bool add, int ifindex, const Cidr& c, std::string* err);
-
- private:
-  nl_sock* sock_ = nullptr;
-};
+// Thin calls over libnl-route-3 on the helper's one rtnetlink socket. Each
+// returns false with *err set when the kernel refuses.
+nl_sock* ConnectRtnl(std::string* err);
+bool Links(nl_sock* rtnl, std::vector<LinkInfo>* out, std::string* err);
+// The addresses on link `ifindex`, or on every link if it is 0.
+bool Ipv4Addresses(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err, int ifindex = 0);
+// Main-table unicast routes except the default route, with the ifindex of
+// their first next hop (0 if none).
+bool Ipv4Routes(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err);
+// NLM_F_EXCL: fails with *exists = true if the name is taken.
+bool AddBridge(nl_sock* rtnl, const std::string& name, bool* exists, std::string* err);
+// Sets alias, master (if master_ifindex > 0) and IFF_UP in one request.
+bool ConfigureLink(nl_sock* rtnl, int ifindex, const std::string& alias, int master_ifindex,
+                   std::string* err);
+bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err);
+// Adds (NLM_F_EXCL, with the subnet's broadcast) or deletes an address.
+bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const Cidr& c, std::string* err);
 
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name);
 // The name of the link with this ifindex, or "ifindex N".

@@ -1,7 +1,7 @@
 // qc-netd-helper: the privileged half of qemu-compose. Started by the
 // frontend with one end of socketpair(AF_UNIX, SOCK_SEQPACKET) as fd 3.
-// The start-up sequence below is deliberately linear; see
-// docs/helper-security-draft.md for why each step is here.
+// The start-up sequence below is deliberately linear; SECURITY.md ("Start-up
+// sequence") says why each step is here.
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,17 +31,12 @@ int Die(const std::string& why) {
 }
 
 qc::netd::Caller WhoCalls() {
-  qc::netd::Caller c;
-  c.uid = getuid();
+  qc::netd::Caller c{getuid(), "", {getgid()}, {}};
   if (passwd* pw = getpwuid(c.uid)) {
     c.user = pw->pw_name;
   }
-  c.gids.push_back(getgid());
   gid_t groups[256];
-  int n = getgroups(256, groups);
-  for (int i = 0; i < n; ++i) {
-    c.gids.push_back(groups[i]);
-  }
+  c.gids.insert(c.gids.end(), groups, groups + std::max(getgroups(256, groups), 0));
   for (gid_t g : c.gids) {
     if (group* gr = getgrgid(g)) {
       c.groups.emplace_back(gr->gr_name);
@@ -71,7 +67,6 @@ int main() {
 
   qc::netd::Session s;
   s.caller = WhoCalls();
-  s.gid = getgid();
   std::string err;
   if (!qc::netd::LoadPolicyFile(QC_POLICY_PATH, &s.policy, &err)) {
     return Die(err);
@@ -84,12 +79,10 @@ int main() {
 
   // The launcher is forked before the loop loses fork/exec (seccomp).
   int pair[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-    return Die("socketpair failed");
-  }
-  pid_t launcher = fork();
+  const pid_t launcher =
+      socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) == 0 ? fork() : -1;
   if (launcher < 0) {
-    return Die("fork failed");
+    return Die("cannot start the dnsmasq launcher");
   }
   if (launcher == 0) {
     close(kSock);
@@ -99,17 +92,12 @@ int main() {
   close(pair[1]);
   s.launcher_fd = pair[0];
 
-  if (!s.rtnl.Connect(&err)) {
-    return Die(err);
-  }
-  if (!qc::netd::KeepLoopCaps(&err)) {
-    return Die(err);
-  }
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return Die("cannot set no_new_privs");
-  }
-  if (!qc::seccomp::LoadPolicy(qc::seccomp::kNetdRequestLoop, &err)) {
-    return Die(err);
+  // Only CAP_NET_ADMIN stays; then no_new_privs and the seccomp allowlist.
+  s.rtnl = qc::netd::ConnectRtnl(&err);
+  if (s.rtnl == nullptr || !qc::netd::KeepLoopCaps(&err) ||
+      prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      !qc::seccomp::LoadPolicy(qc::seccomp::kNetdRequestLoop, &err)) {
+    return Die(err.empty() ? "cannot set no_new_privs" : err);
   }
   return qc::netd::RunRequestLoop(s, kSock);
 }

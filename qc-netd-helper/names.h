@@ -1,5 +1,10 @@
-// Which interface names the helper may create, change or delete.
+// Which links the helper may touch: the names it may create, change or
+// delete, and the alias that marks a link as the caller's. Every link the
+// helper creates carries the caller's uid in its alias (IFLA_IFALIAS), which
+// only CAP_NET_ADMIN can write.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 
@@ -9,5 +14,11 @@ namespace qc::netd {
 bool IsValidBridgeName(const std::string& name);
 // tap-[a-z0-9-]{1,11}.
 bool IsValidTapName(const std::string& name);
+
+// "qemu-compose:uid=<uid>"
+std::string OwnerAlias(uid_t uid);
+// True only if the alias is exactly OwnerAlias(uid): uid=10 never matches
+// uid=100, and leading zeros, signs or trailing bytes never match.
+bool AliasOwnedBy(const std::string& alias, uid_t uid);
 
 }  // namespace qc::netd

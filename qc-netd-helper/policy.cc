@@ -22,7 +22,7 @@ std::string Trim(const std::string& s) {
 
 // Applies one "key = value" or "max_*[user] = value" line; returns what is
 // wrong with it, or "" if nothing is.
-std::string ApplyLine(const std::string& line, Policy* p, bool* pool_seen) {
+std::string ApplyLine(const std::string& line, Policy* p) {
   const std::size_t eq = line.find('=');
   if (eq == std::string::npos) {
     return "expected 'key = value'";
@@ -70,53 +70,32 @@ std::string ApplyLine(const std::string& line, Policy* p, bool* pool_seen) {
   if (key == "pool") {
     Cidr c;
     std::string err;
-    if (!ParseCidr(value, &c, &err)) {
-      return "pool: " + err;
+    if (!ParseCidr(value, &c, &err) || NetworkOf(c) != c.addr) {
+      return "pool: " + (err.empty() ? value + " has host bits set" : err);
     }
-    if (NetworkOf(c) != c.addr) {
-      return "pool " + value + " has host bits set";
-    }
-    if (!*pool_seen) {
-      p->pools.clear();  // the first pool line replaces the default
-    }
-    *pool_seen = true;
     p->pools.push_back(c);
     return "";
   }
   return "unknown key '" + key + "'";
 }
 
-// Reads the policy file if it is a regular file owned by root, not group- or
-// world-writable and at most 1 MiB; returns why not, or "".
-std::string ReadRootOwned(int fd, std::string* text) {
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    return "not a regular file";
-  }
-  if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return "refused: must be owned by root and not group- or world-writable";
-  }
-  if (st.st_size > kMaxPolicyBytes) {
-    return "larger than 1 MiB";
-  }
-  text->resize(static_cast<std::size_t>(st.st_size));
-  return read(fd, text->data(), text->size()) == st.st_size ? "" : "cannot read";
-}
-
 }  // namespace
 
 bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
   Policy p;
-  bool pool_seen = false;
+  p.pools.clear();  // pool lines replace the default
   std::istringstream lines(text);
   std::string line;
   for (int lineno = 1; std::getline(lines, line); ++lineno) {
     line = Trim(line.substr(0, line.find('#')));
-    const std::string why = line.empty() ? "" : ApplyLine(line, &p, &pool_seen);
+    const std::string why = line.empty() ? "" : ApplyLine(line, &p);
     if (!why.empty()) {
       *err = "line " + std::to_string(lineno) + ": " + why;
       return false;
     }
+  }
+  if (p.pools.empty()) {
+    p.pools = Policy{}.pools;
   }
   *out = p;
   return true;
@@ -129,8 +108,21 @@ bool LoadPolicyFile(const std::string& path, Policy* out, std::string* err) {
     *out = Policy{};
     return true;
   }
+  struct stat st {};
   std::string text;
-  std::string why = fd < 0 ? std::strerror(errno) : ReadRootOwned(fd, &text);
+  std::string why;
+  if (fd < 0) {
+    why = std::strerror(errno);
+  } else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    why = "not a regular file";
+  } else if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    why = "refused: must be owned by root and not group- or world-writable";
+  } else if (st.st_size > kMaxPolicyBytes) {
+    why = "larger than 1 MiB";
+  } else {
+    text.resize(static_cast<std::size_t>(st.st_size));
+    why = read(fd, text.data(), text.size()) == st.st_size ? "" : "cannot read";
+  }
   if (fd >= 0) {
     close(fd);
   }

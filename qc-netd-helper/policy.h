@@ -47,7 +47,7 @@ bool LoadPolicyFile(const std::string& path, Policy* out, std::string* err);
 struct Caller {
   uid_t uid = 0;
   std::string user;                 // may be empty if the uid has no name
-  std::vector<gid_t> gids;          // real gid and supplementary groups
+  std::vector<gid_t> gids;          // real gid first, then the supplementary groups
   std::vector<std::string> groups;  // their names, where known
 };
 

@@ -1,9 +1,5 @@
 #include "request_loop.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-
 #include "handlers/handlers.h"
 #include "seqpacket.h"
 
@@ -20,13 +16,13 @@ void Dispatch(Session& s, const Request& req, Reply* r, std::vector<int>* fds) {
     case Request::kCreateBridge:
       return HandleCreateBridge(s, req.create_bridge(), r);
     case Request::kDeleteBridge:
-      return HandleDeleteBridge(s, req.delete_bridge(), r);
+      return HandleDelete(s, req.delete_bridge().name(), false, r);
     case Request::kAddAddress:
       return HandleAddAddress(s, req.add_address(), r);
     case Request::kCreateTap:
       return HandleCreateTap(s, req.create_tap(), r, fds);
     case Request::kDeleteTap:
-      return HandleDeleteTap(s, req.delete_tap(), r);
+      return HandleDelete(s, req.delete_tap().name(), true, r);
     case Request::kSetForwarding:
       return HandleSetForwarding(s, req.set_forwarding(), r);
     case Request::kEnableNat:
@@ -47,12 +43,10 @@ void Dispatch(Session& s, const Request& req, Reply* r, std::vector<int>* fds) {
 int RunRequestLoop(Session& s, int sock) {
   for (;;) {
     Received in;
-    int rc = ReceiveMessage(sock, &in);
-    if (rc != 0) {
-      (void)std::fprintf(stderr, "qc-netd-helper: receive failed (%d)\n", rc);
+    std::vector<int> fds;
+    if (ReceiveMessage(sock, &in) != 0) {
       return 1;
     }
-    std::vector<int> fds;
     CloseAll(&in.fds);  // the helper never accepts fds
     if (in.eof) {
       return 0;
@@ -68,8 +62,8 @@ int RunRequestLoop(Session& s, int sock) {
       Dispatch(s, req, &reply, &fds);
     }
     std::string out;
-    // Every handler sets a status; a reply that echoes a huge name may be
-    // too large to send.
+    // Every handler sets a status (and SetReply cuts a reason that echoes a
+    // huge name short); a huge ListOwned could still be too large to send.
     if (reply.status() == STATUS_UNSPECIFIED || !reply.SerializeToString(&out) ||
         out.size() > kMaxMessageBytes) {
       CloseAll(&fds);
@@ -77,7 +71,7 @@ int RunRequestLoop(Session& s, int sock) {
       SetReply(&small, INTERNAL, "no reply produced or reply too large");
       small.SerializeToString(&out);
     }
-    rc = SendMessage(sock, out.data(), out.size(), fds.data(), fds.size());
+    const int rc = SendMessage(sock, out.data(), out.size(), fds.data(), fds.size());
     CloseAll(&fds);
     if (rc != 0) {
       return 1;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "links.h"
+#include "names.h"
 #include "netd.pb.h"
 #include "policy.h"
 
@@ -16,11 +17,10 @@ namespace qc::netd {
 
 struct Session {
   Caller caller;
-  gid_t gid = 0;
   Policy policy;
   Quotas quotas;
-  Rtnl rtnl;
-  int launcher_fd = -1;  // socketpair to the dnsmasq launcher
+  nl_sock* rtnl = nullptr;  // rtnetlink
+  int launcher_fd = -1;     // socketpair to the dnsmasq launcher
   bool hello_done = false;
 };
 
@@ -30,7 +30,6 @@ void CloseAll(std::vector<int>* fds);
 // `name` follows the naming rule for a TAP (tap = true) or a bridge.
 bool CheckName(const std::string& name, bool tap, Reply* r);
 bool LoadLinks(Session& s, std::vector<LinkInfo>* links, Reply* r);
-bool IsOwned(const Session& s, const LinkInfo& l);
 // kind: "bridge" or "tun"
 unsigned CountOwned(const Session& s, const std::vector<LinkInfo>& links, const char* kind);
 // The caller owns at most its quota of TAPs (tap = true) or bridges once
@@ -38,12 +37,9 @@ unsigned CountOwned(const Session& s, const std::vector<LinkInfo>& links, const 
 bool CheckQuota(const Session& s, const std::vector<LinkInfo>& links, bool tap, unsigned adding,
                 Reply* r);
 
-// Loads the links and returns the caller's own bridge `name`.
-const LinkInfo* OwnedBridge(Session& s, const std::string& name, std::vector<LinkInfo>* links,
-                            Reply* r);
-// The IPv4 addresses on a link (empty if none).
-bool AddressesOf(Session& s, int ifindex, std::vector<Cidr>* out, Reply* r);
-// The caller's own bridge `name` and its address, which it must have.
-bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r);
+// Loads the links and returns the caller's own TAP (tap = true) or bridge
+// `name`: NOT_FOUND if there is none, PERMISSION_DENIED if it is not theirs.
+const LinkInfo* FindOwned(Session& s, const std::string& name, bool tap,
+                          std::vector<LinkInfo>* links, Reply* r);
 
 }  // namespace qc::netd

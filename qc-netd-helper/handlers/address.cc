@@ -1,6 +1,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <algorithm>
+
 #include "handlers/handlers.h"
 
 namespace qc::netd {
@@ -14,24 +16,20 @@ bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, 
   std::vector<AddrInfo> routes;
   std::vector<LinkInfo> links;
   std::string err;
-  if (!s.rtnl.Ipv4Addresses(&addrs, &err) || !s.rtnl.Ipv4Routes(&routes, &err) ||
-      !s.rtnl.Links(&links, &err)) {
+  if (!Ipv4Addresses(s.rtnl, &addrs, &err) || !Ipv4Routes(s.rtnl, &routes, &err) ||
+      !Links(s.rtnl, &links, &err)) {
     SetReply(r, INTERNAL, err);
     return false;
   }
+  auto other = [&](const AddrInfo& x) { return x.ifindex != bridge && Overlaps(x.cidr, subnet); };
+  const auto a = std::find_if(addrs.begin(), addrs.end(), other);
+  const auto rt = std::find_if(routes.begin(), routes.end(), other);
   what->clear();
-  for (const AddrInfo& a : addrs) {
-    if (a.ifindex != bridge && Overlaps(a.cidr, subnet)) {
-      *what = "address " + FormatCidr(a.cidr) + " on " + LinkName(links, a.ifindex);
-      return true;
-    }
-  }
-  for (const AddrInfo& rt : routes) {
-    if (rt.ifindex != bridge && Overlaps(rt.cidr, subnet)) {
-      *what = "route " + FormatCidr({NetworkOf(rt.cidr), rt.cidr.prefix}) +
-              (rt.ifindex > 0 ? " via " + LinkName(links, rt.ifindex) : "");
-      return true;
-    }
+  if (a != addrs.end()) {
+    *what = "address " + FormatCidr(a->cidr) + " on " + LinkName(links, a->ifindex);
+  } else if (rt != routes.end()) {
+    *what = "route " + FormatCidr({NetworkOf(rt->cidr), rt->cidr.prefix}) +
+            (rt->ifindex > 0 ? " via " + LinkName(links, rt->ifindex) : "");
   }
   return true;
 }
@@ -47,10 +45,10 @@ void RandomBackoff() {
 
 void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
   std::vector<LinkInfo> links;
-  std::vector<Cidr> present;
+  std::vector<AddrInfo> present;
   std::string err;
   Cidr c;
-  const LinkInfo* l = OwnedBridge(s, req.bridge(), &links, r);
+  const LinkInfo* l = FindOwned(s, req.bridge(), false, &links, r);
   if (l == nullptr) {
     return;
   }
@@ -70,16 +68,16 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
         r, PERMISSION_DENIED,
         "subnet " + FormatCidr(subnet) + " is outside the allowed pools (" + pools + ")");
   }
-  if (!AddressesOf(s, bridge, &present, r)) {
-    return;
+  if (!Ipv4Addresses(s.rtnl, &present, &err, bridge)) {
+    return SetReply(r, INTERNAL, err);
   }
-  if (!present.empty() && present[0] == c) {
+  if (!present.empty() && present[0].cidr == c) {
     r->set_already_existed(true);
     return SetReply(r, OK, req.bridge() + " already has " + FormatCidr(c));
   }
   if (!present.empty()) {
     return SetReply(r, CONFLICT,
-                    req.bridge() + " already has another address " + FormatCidr(present[0]));
+                    req.bridge() + " already has another address " + FormatCidr(present[0].cidr));
   }
   // Any lock a user can see can be squatted, so: refuse if something overlaps,
   // add, re-check; if another interface now overlaps, one of two racers must
@@ -92,7 +90,7 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
     if (!what.empty()) {
       return SetReply(r, CONFLICT, "subnet " + FormatCidr(subnet) + " overlaps " + what);
     }
-    if (!s.rtnl.ChangeAddress(true, bridge, c, &err)) {
+    if (!ChangeAddress(s.rtnl, true, bridge, c, &err)) {
       return SetReply(r, INTERNAL, err);
     }
     const bool rechecked = FindOverlap(s, bridge, subnet, &what, r);
@@ -100,7 +98,7 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
       return SetReply(r, OK, FormatCidr(c) + " added to " + req.bridge());
     }
     // Lost the race (or could not re-check): remove ours again.
-    if (!s.rtnl.ChangeAddress(false, bridge, c, &err)) {
+    if (!ChangeAddress(s.rtnl, false, bridge, c, &err)) {
       return SetReply(r, INTERNAL, err);
     }
     if (!rechecked) {

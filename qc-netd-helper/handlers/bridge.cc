@@ -1,5 +1,4 @@
 #include "handlers/handlers.h"
-#include "ownership.h"
 
 namespace qc::netd {
 
@@ -15,7 +14,7 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
     if (!CheckQuota(s, links, false, 1, r)) {
       return;
     }
-    if (!s.rtnl.AddBridge(name, &existed, &err) && !existed) {
+    if (!AddBridge(s.rtnl, name, &existed, &err) && !existed) {
       return SetReply(r, INTERNAL, err);
     }
     if (!LoadLinks(s, &links, r)) {
@@ -27,7 +26,7 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
     return SetReply(r, INTERNAL, "bridge " + name + " vanished while being created");
   }
   // Someone made it before us: only the caller's own bridge counts as success.
-  if (existed && (l->kind != "bridge" || !IsOwned(s, *l))) {
+  if (existed && (l->kind != "bridge" || !AliasOwnedBy(l->alias, s.caller.uid))) {
     return SetReply(r, CONFLICT,
                     name + " already exists and is not a qemu-compose bridge of uid " +
                         std::to_string(s.caller.uid));
@@ -35,14 +34,14 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
   // Alias and up; then a new bridge must still be within the quota (another
   // helper of this user may have raced us past it), or it is removed again.
   const int ifindex = l->ifindex;
-  if (!s.rtnl.Configure(ifindex, OwnerAlias(s.caller.uid), 0, &err)) {
+  if (!ConfigureLink(s.rtnl, ifindex, OwnerAlias(s.caller.uid), 0, &err)) {
     SetReply(r, INTERNAL, err);
   } else if (existed || (LoadLinks(s, &links, r) && CheckQuota(s, links, false, 0, r))) {
     r->set_already_existed(existed);
     return SetReply(r, OK, "bridge " + name + (existed ? " already exists" : " created"));
   }
   if (!existed) {
-    s.rtnl.Delete(ifindex, &err);  // the reply already says why
+    DeleteLink(s.rtnl, ifindex, &err);  // the reply already says why
   }
 }
 

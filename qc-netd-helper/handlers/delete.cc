@@ -5,41 +5,24 @@
 #include "nat/nat.h"
 
 namespace qc::netd {
-namespace {
 
-void DeleteOwned(Session& s, const std::string& name, bool tap, Reply* r) {
-  const char* what = tap ? "TAP " : "bridge ";
+void HandleDelete(Session& s, const std::string& name, bool tap, Reply* r) {
   std::vector<LinkInfo> links;
   std::string err;
-  if (!CheckName(name, tap, r) || !LoadLinks(s, &links, r)) {
-    return;
-  }
-  const LinkInfo* l = FindLink(links, name);
-  if (l == nullptr) {
+  const LinkInfo* l = FindOwned(s, name, tap, &links, r);
+  if (r->status() == NOT_FOUND) {
     r->set_already_existed(true);
-    return SetReply(r, OK, what + name + " does not exist");
+    return SetReply(r, OK, r->message());
   }
-  if (l->kind != (tap ? "tun" : "bridge") || !IsOwned(s, *l)) {
-    return SetReply(r, PERMISSION_DENIED,
-                    name + " is not a " + what + "created by qemu-compose for uid " +
-                        std::to_string(s.caller.uid));
+  if (l == nullptr) {
+    return;
   }
   // A bridge takes its NAT rules and its dnsmasq with it.
   if ((!tap && (!NatDisable(name, &err) || !LauncherStop(s.launcher_fd, name, &err))) ||
-      !s.rtnl.Delete(l->ifindex, &err)) {
+      !DeleteLink(s.rtnl, l->ifindex, &err)) {
     return SetReply(r, INTERNAL, err);
   }
-  SetReply(r, OK, what + name + " deleted");
-}
-
-}  // namespace
-
-void HandleDeleteBridge(Session& s, const DeleteBridge& req, Reply* r) {
-  DeleteOwned(s, req.name(), false, r);
-}
-
-void HandleDeleteTap(Session& s, const DeleteTap& req, Reply* r) {
-  DeleteOwned(s, req.name(), true, r);
+  SetReply(r, OK, name + " deleted");
 }
 
 }  // namespace qc::netd

@@ -2,18 +2,16 @@
 // Reply; CreateTap also returns the TAP fds to attach to it.
 #pragma once
 
-#include <vector>
-
 #include "session.h"
 
 namespace qc::netd {
 
 void HandleHello(Session& s, const Hello& req, Reply* r);
 void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r);
-void HandleDeleteBridge(Session& s, const DeleteBridge& req, Reply* r);
 void HandleAddAddress(Session& s, const AddAddress& req, Reply* r);
 void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int>* fds);
-void HandleDeleteTap(Session& s, const DeleteTap& req, Reply* r);
+// DeleteBridge (tap = false) and DeleteTap.
+void HandleDelete(Session& s, const std::string& name, bool tap, Reply* r);
 void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r);
 void HandleEnableNat(Session& s, const EnableNat& req, Reply* r);
 void HandleDisableNat(Session& s, const DisableNat& req, Reply* r);

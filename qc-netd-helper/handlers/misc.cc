@@ -11,16 +11,40 @@
 #include "nat/nat.h"
 
 namespace qc::netd {
+namespace {
+
+// The caller's own bridge `name` and its address, which it must have.
+bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r) {
+  std::vector<LinkInfo> links;
+  std::vector<AddrInfo> addrs;
+  std::string err;
+  const LinkInfo* l = FindOwned(s, name, false, &links, r);
+  if (l == nullptr) {
+    return false;
+  }
+  if (!Ipv4Addresses(s.rtnl, &addrs, &err, l->ifindex)) {
+    SetReply(r, INTERNAL, err);
+    return false;
+  }
+  if (addrs.empty()) {
+    SetReply(r, INVALID_ARGUMENT, "the bridge has no IPv4 address yet (send AddAddress first)");
+    return false;
+  }
+  *out = addrs[0].cidr;
+  return true;
+}
+
+}  // namespace
 
 void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r) {
   const int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
   const bool ok = fd >= 0 && write(fd, "1\n", 2) == 2;
-  const std::string why = std::strerror(errno);
+  SetReply(r, ok ? OK : INTERNAL,
+           ok ? "net.ipv4.ip_forward = 1"
+              : std::string("cannot write net.ipv4.ip_forward: ") + std::strerror(errno));
   if (fd >= 0) {
     close(fd);
   }
-  SetReply(r, ok ? OK : INTERNAL,
-           ok ? "net.ipv4.ip_forward = 1" : "cannot write net.ipv4.ip_forward: " + why);
 }
 
 void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
@@ -38,7 +62,7 @@ void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
 void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
   std::vector<LinkInfo> links;
   std::string err;
-  if (OwnedBridge(s, req.bridge(), &links, r) == nullptr) {
+  if (FindOwned(s, req.bridge(), false, &links, r) == nullptr) {
     return;
   }
   if (!NatDisable(req.bridge(), &err)) {
@@ -76,20 +100,18 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
   if (!LoadLinks(s, &links, r)) {
     return;
   }
-  if (!s.rtnl.Ipv4Addresses(&addrs, &err)) {
+  if (!Ipv4Addresses(s.rtnl, &addrs, &err)) {
     return SetReply(r, INTERNAL, err);
   }
   OwnedLinks* out = r->mutable_owned();
   for (const LinkInfo& l : links) {
-    if (!IsOwned(s, l) || (l.kind != "bridge" && l.kind != "tun")) {
+    if (!AliasOwnedBy(l.alias, s.caller.uid) || (l.kind != "bridge" && l.kind != "tun")) {
       continue;
     }
     OwnedLink* o = out->add_links();
     o->set_name(l.name);
     o->set_kind(l.kind == "bridge" ? "bridge" : "tap");
-    if (l.master > 0) {
-      o->set_master(LinkName(links, l.master));
-    }
+    o->set_master(l.master > 0 ? LinkName(links, l.master) : "");
     for (const AddrInfo& a : addrs) {
       if (a.ifindex == l.ifindex) {
         o->add_addresses(FormatCidr(a.cidr));

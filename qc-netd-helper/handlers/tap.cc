@@ -8,7 +8,6 @@
 #include <cstring>
 
 #include "handlers/handlers.h"
-#include "ownership.h"
 #include "seqpacket.h"
 
 namespace qc::netd {
@@ -58,28 +57,29 @@ void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int
     return SetReply(r, INVALID_ARGUMENT,
                     "at most " + std::to_string(kMaxFdsPerMessage) + " queues");
   }
-  const LinkInfo* bridge = OwnedBridge(s, req.bridge(), &links, r);
+  const LinkInfo* bridge = FindOwned(s, req.bridge(), false, &links, r);
   if (bridge == nullptr) {
     return;
   }
   const int master = bridge->ifindex;
   if (const LinkInfo* l = FindLink(links, name); l != nullptr) {
-    return SetReply(
-        r, CONFLICT,
-        name + (IsOwned(s, *l) ? " already exists and is in use (a TAP lives while its fd is open)"
-                               : " already exists and is not yours"));
+    return SetReply(r, CONFLICT,
+                    name + (AliasOwnedBy(l->alias, s.caller.uid)
+                                ? " already exists and is in use (a TAP lives while its fd is open)"
+                                : " already exists and is not yours"));
   }
   if (!CheckQuota(s, links, true, 1, r)) {
     return;
   }
-  if (!OpenTap(name, queues, s.caller.uid, s.gid, fds, &err)) {
+  if (!OpenTap(name, queues, s.caller.uid, s.caller.gids[0], fds, &err)) {
     return SetReply(r, CONFLICT, err);
   }
   // From here on, closing the fds removes the TAP again. Alias, master and
   // up; then it must still be within the quota (another helper of this user
   // may have raced us past it).
   const LinkInfo* tap = LoadLinks(s, &links, r) ? FindLink(links, name) : nullptr;
-  if (tap == nullptr || !s.rtnl.Configure(tap->ifindex, OwnerAlias(s.caller.uid), master, &err)) {
+  if (tap == nullptr ||
+      !ConfigureLink(s.rtnl, tap->ifindex, OwnerAlias(s.caller.uid), master, &err)) {
     CloseAll(fds);
     return SetReply(r, INTERNAL, tap == nullptr ? "TAP " + name + " vanished" : err);
   }

@@ -15,7 +15,6 @@
 #include "dnsmasq/dnsmasq_argv.h"
 #include "names.h"
 #include "netd.pb.h"
-#include "ownership.h"
 #include "policy.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "ownership.h"
+#include "names.h"
 
 #include <gtest/gtest.h>
 
