@@ -12,14 +12,17 @@ namespace qc::itest::e2e {
 namespace {
 
 TEST(E2eConcurrency, FourSimultaneousUpsOfTwoUsersGetDistinctSubnetsAndLeases) {
+  constexpr int kProjects = 4;
   Netns ns;
   std::vector<std::unique_ptr<Project>> projects;
-  for (int i = 0; i < 4; ++i) {
+  projects.reserve(kProjects);
+  for (int i = 0; i < kProjects; ++i) {
     projects.push_back(
         std::make_unique<Project>(ns, i % 2 == 0 ? UserA() : UserB(), "par" + std::to_string(i),
                                   std::vector<std::string>{"vm" + std::to_string(i)}));
   }
   std::vector<pid_t> ups;
+  ups.reserve(kProjects);
   for (const auto& p : projects) {
     ups.push_back(p->SpawnQc("up --wait --timeout " + std::to_string(kUpWaitS)));
   }
@@ -35,12 +38,13 @@ TEST(E2eConcurrency, FourSimultaneousUpsOfTwoUsersGetDistinctSubnetsAndLeases) {
     bridges.insert(p->Bridge());
     EXPECT_EQ(CheckLeasesMatchReservations(*p), "") << p->Diagnostics();
   }
-  EXPECT_EQ(subnets.size(), 4U);
-  EXPECT_EQ(bridges.size(), 4U);
+  EXPECT_EQ(subnets.size(), std::size_t{kProjects});
+  EXPECT_EQ(bridges.size(), std::size_t{kProjects});
   EXPECT_EQ(ns.Run("ip -o link show type bridge | grep -c ': qc-'").out, "4\n")
       << ns.Run("ip -o link show").out;
 
   std::vector<pid_t> downs;
+  downs.reserve(kProjects);
   for (const auto& p : projects) {
     downs.push_back(p->SpawnQc("down"));
   }

@@ -10,6 +10,12 @@ namespace {
 constexpr int kGuestCheckTimeoutMs = 180 * 1000;
 constexpr int kLeaseLineTimeoutMs = 60 * 1000;
 
+// Appends every piece: one string grown in place, no temporaries.
+template <typename... Parts>
+void Append(std::string* s, const Parts&... parts) {
+  (s->append(parts), ...);
+}
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -55,9 +61,9 @@ std::string Project::Compose(const std::string& subnet) const {
   const Install& in = GetInstall();
   std::string y = "name: " + name_ + "\nvms:\n";
   for (const auto& vm : vms_) {
-    y += "  " + vm + ":\n    kernel: " + in.guest_kernel + "\n    initrd: " + in.guest_initrd +
-         "\n    cmdline: console=ttyS0 quiet panic=-1 qc.hostname=" + vm +
-         "\n    accel: tcg\n    memory: 128M\n    stop_grace_period: 90s\n    networks: [lan]\n";
+    Append(&y, "  ", vm, ":\n    kernel: ", in.guest_kernel, "\n    initrd: ", in.guest_initrd,
+           "\n    cmdline: console=ttyS0 quiet panic=-1 qc.hostname=", vm,
+           "\n    accel: tcg\n    memory: 128M\n    stop_grace_period: 90s\n    networks: [lan]\n");
   }
   return y + "networks:\n  lan:\n    driver: bridge\n    subnet: " + subnet + "\n";
 }
@@ -154,12 +160,13 @@ bool Project::GuestSucceeds(const std::string& vm, const std::string& check) con
 std::string Project::Diagnostics() const {
   std::string d;
   for (const auto& vm : vms_) {
-    d += "\n--- " + vm + "/serial.log ---\n" + ReadFile(SerialLog(vm)) + "\n--- " + vm +
-         "/runner.log ---\n" + ReadFile(StateDir() + "/" + vm + "/runner.log");
+    Append(&d, "\n--- ", vm, "/serial.log ---\n", ReadFile(SerialLog(vm)), "\n--- ", vm,
+           "/runner.log ---\n", ReadFile(StateDir() + "/" + vm + "/runner.log"));
   }
-  return d + "\n--- networks.json ---\n" + ReadFile(StateDir() + "/networks.json") +
-         "\n--- dnsmasq.log ---\n" + ReadFile(StateDir() + "/dnsmasq/lan/dnsmasq.log") +
-         "\n--- background commands ---\n" + SpawnedOutput();
+  Append(&d, "\n--- networks.json ---\n", ReadFile(StateDir() + "/networks.json"),
+         "\n--- dnsmasq.log ---\n", ReadFile(StateDir() + "/dnsmasq/lan/dnsmasq.log"),
+         "\n--- background commands ---\n", SpawnedOutput());
+  return d;
 }
 
 std::string CheckLeasesMatchReservations(const Project& p) {
@@ -173,14 +180,14 @@ std::string CheckLeasesMatchReservations(const Project& p) {
     auto leases = p.Leases(vm);
     std::string reserved = p.ReservedIp(vm);
     if (status != "ready" || leases.empty() || reserved.empty()) {
-      problems += vm + ": status '" + status + "', " + std::to_string(leases.size()) +
-                  " lease line(s), reservation '" + reserved + "'\n";
+      Append(&problems, vm, ": status '", status, "', ", std::to_string(leases.size()),
+             " lease line(s), reservation '", reserved, "'\n");
       continue;
     }
     if (FieldOf(leases.back(), "ip") != reserved + prefix ||
         Lower(FieldOf(leases.back(), "mac")) != p.ReservedMac(vm)) {
-      problems += vm + ": leased '" + leases.back() + "' but reserved " + reserved + prefix +
-                  " for " + p.ReservedMac(vm) + "\n";
+      Append(&problems, vm, ": leased '", leases.back(), "' but reserved ", reserved, prefix,
+             " for ", p.ReservedMac(vm), "\n");
     }
   }
   return problems;
@@ -223,7 +230,7 @@ std::string Leftovers(const Netns& ns, const std::vector<std::string>& bridges,
   std::string table = ns.Run("nft list table ip qemu_compose 2>/dev/null").out;
   for (const auto& br : bridges) {
     if (!br.empty() && table.find(br) != std::string::npos) {
-      left += "nft rules for " + br + ":\n" + table + "\n";
+      Append(&left, "nft rules for ", br, ":\n", table, "\n");
     }
   }
   for (uid_t uid : uids) {
