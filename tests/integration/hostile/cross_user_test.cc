@@ -39,6 +39,7 @@ void SetUpVictim(const Netns& ns, Victim* v) {
   ASSERT_TRUE(v->helper.Call(StartDhcpReq("qc-victim", ScratchDir(UserA()), "victim.test"), &r));
   ASSERT_EQ(r.status(), netd::OK) << r.message();
   v->dnsmasq_pid = r.dhcp().pid();
+  ASSERT_TRUE(WaitOperUp(ns, "qc-victim"));
 }
 
 TEST(HostileCrossUser, Cve2017_5985_UserBCannotTouchAnythingOfUserA) {

@@ -34,6 +34,12 @@ void MakeBridge(HelperClient* c, const std::string& name, const std::string& cid
   }
 }
 
+bool WaitOperUp(const Netns& ns, const std::string& link) {
+  return WaitFor(
+      [&] { return ns.Run("ip link show " + link).out.find("state UP") != std::string::npos; },
+      20000);
+}
+
 int FdCount(pid_t pid) {
   DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
   if (d == nullptr) {

@@ -21,6 +21,10 @@ std::string ExpectReply(HelperClient* c, const netd::Request& req, netd::Status 
 // Creates bridge `name` as c's user (and adds `cidr` if given); asserts success.
 void MakeBridge(HelperClient* c, const std::string& name, const std::string& cidr = "");
 
+// Waits until `link` is operationally UP. A bridge gets there a moment after
+// its first port forwards; dumps compared across that moment would differ.
+bool WaitOperUp(const Netns& ns, const std::string& link);
+
 // Number of open fds of pid (entries of /proc/<pid>/fd); -1 if unreadable.
 int FdCount(pid_t pid);
 // VmRSS of pid in kB; -1 if unreadable.

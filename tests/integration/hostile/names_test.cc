@@ -124,6 +124,7 @@ TEST(HostileNames, Cve2019_13164_OverlongNamesNeverReachTheirTruncatedTwin) {
   std::vector<int> fds;
   ASSERT_TRUE(a.Call(CreateTapReq(tap, bridge), &r, &fds));
   ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_TRUE(WaitOperUp(ns, bridge));
   std::string before = NetDump(ns);
   // Names equal to the existing ones in their first 15 bytes (what a
   // strncpy into ifr_name would keep), or up to a NUL.

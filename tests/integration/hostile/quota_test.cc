@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "hostile_util.h"
@@ -96,6 +97,7 @@ TEST_F(HostileQuota, TapQuotaRefusesTheNextAndFreesOnCloseOrDelete) {
   ASSERT_EQ(r.status(), netd::OK) << r.message();
   ASSERT_TRUE(a.Call(CreateTapReq("tap-q2", "qc-tq", 4), &r, &fd2));  // 4 queues, 1 TAP
   ASSERT_EQ(r.status(), netd::OK) << r.message();
+  ASSERT_TRUE(WaitOperUp(ns, "qc-tq"));
   std::string before = NetDump(ns);
   EXPECT_EQ(ExpectReply(&a, CreateTapReq("tap-q3", "qc-tq"), netd::QUOTA_EXCEEDED,
                         "TAP quota reached (2)"),
@@ -123,48 +125,55 @@ TEST_F(HostileQuota, TapQuotaRefusesTheNextAndFreesOnCloseOrDelete) {
 
 TEST_F(HostileQuota, DnsmasqQuotaRefusesTheNextAndFreesOnDelete) {
   Netns ns;
-  // dnsmasq instances are counted per user across the host; leave room for
-  // exactly one more than user B runs right now.
-  policy_.WritePolicy("");
-  unsigned used = 0;
-  {
-    HelperClient probe;
-    probe.Start(ns, UserB(), policy_.path());
-    netd::Reply r;
-    ASSERT_TRUE(probe.Hello(&r));
-    used = r.hello().quota().used_dnsmasq();
-  }
-  const std::string max = std::to_string(used + 1);
-  policy_.WritePolicy("max_dnsmasq = " + max + "\n");
-  HelperClient b;
-  b.Start(ns, UserB(), policy_.path());
-  ASSERT_TRUE(b.Hello());
   std::string dir = ScratchDir(UserB());
-  netd::Reply r;
   ASSERT_EQ(ns.Run("mkdir " + dir + "/d1 " + dir + "/d2 && chown " + UserB().name + " " + dir +
                    "/d1 " + dir + "/d2")
                 .exit_code,
             0);
-  for (const auto& [bridge, cidr] :
-       {std::pair{"qc-dq1", "172.16.96.1/24"}, std::pair{"qc-dq2", "172.16.97.1/24"}}) {
-    ASSERT_TRUE(b.Call(CreateBridgeReq(bridge), &r));
-    ASSERT_TRUE(b.Call(AddAddressReq(bridge, cidr), &r));
-    ASSERT_EQ(r.status(), netd::OK) << r.message();
+  policy_.WritePolicy("");
+  {
+    HelperClient setup;
+    setup.Start(ns, UserB(), policy_.path());
+    ASSERT_TRUE(setup.Hello());
+    ASSERT_NO_FATAL_FAILURE(MakeBridge(&setup, "qc-dq1", "172.16.96.1/24"));
+    ASSERT_NO_FATAL_FAILURE(MakeBridge(&setup, "qc-dq2", "172.16.97.1/24"));
   }
-  ASSERT_TRUE(b.Call(StartDhcpReq("qc-dq1", dir + "/d1", "dq.test"), &r));
+  // dnsmasq instances are counted per user across the host (other tests may
+  // run some as the same user): leave room for exactly one more than user B
+  // runs right now, and try again if that number moved meanwhile.
+  std::unique_ptr<HelperClient> b;
+  std::string max;
+  netd::Reply r;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    {
+      HelperClient probe;
+      probe.Start(ns, UserB(), policy_.path());
+      ASSERT_TRUE(probe.Hello(&r));
+    }
+    max = std::to_string(r.hello().quota().used_dnsmasq() + 1);
+    policy_.WritePolicy("max_dnsmasq = " + max + "\n");
+    b = std::make_unique<HelperClient>();
+    b->Start(ns, UserB(), policy_.path());
+    ASSERT_TRUE(b->Hello());
+    ASSERT_TRUE(b->Call(StartDhcpReq("qc-dq1", dir + "/d1", "dq.test"), &r));
+    if (r.status() != netd::QUOTA_EXCEEDED) {
+      break;
+    }
+    policy_.WritePolicy("");
+  }
   ASSERT_EQ(r.status(), netd::OK) << r.message();
   int first = r.dhcp().pid();
   std::string before = NetDump(ns);
-  EXPECT_EQ(ExpectReply(&b, StartDhcpReq("qc-dq2", dir + "/d2", "dq.test"), netd::QUOTA_EXCEEDED,
-                        "dnsmasq quota reached (" + max + ")"),
+  EXPECT_EQ(ExpectReply(b.get(), StartDhcpReq("qc-dq2", dir + "/d2", "dq.test"),
+                        netd::QUOTA_EXCEEDED, "dnsmasq quota reached (" + max + ")"),
             "");
   EXPECT_EQ(NetDump(ns), before);
   EXPECT_EQ(ReadFile(dir + "/d2/dnsmasq.pid"), "");
   // Deleting the first bridge stops its dnsmasq, which frees the slot.
-  ASSERT_TRUE(b.Call(DeleteBridgeReq("qc-dq1"), &r));
+  ASSERT_TRUE(b->Call(DeleteBridgeReq("qc-dq1"), &r));
   ASSERT_EQ(r.status(), netd::OK) << r.message();
   ASSERT_TRUE(WaitFor([&] { return !Alive(first); }, 20000));
-  EXPECT_EQ(ExpectReply(&b, StartDhcpReq("qc-dq2", dir + "/d2", "dq.test"), netd::OK,
+  EXPECT_EQ(ExpectReply(b.get(), StartDhcpReq("qc-dq2", dir + "/d2", "dq.test"), netd::OK,
                         "dnsmasq serving qc-dq2"),
             "");
 }
