@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -108,18 +109,26 @@ void ConsoleWrite(const std::string& socket_path, const std::string& text) {
   }
   // QEMU feeds the guest UART only as fast as its FIFO drains and drops what
   // is still queued when the client disconnects. The shell echoes every typed
-  // byte back to us, so stay connected until at least that much came back.
+  // byte back to us, so stay connected until at least that much came back and
+  // then the console went quiet: ash redraws a line that wraps at 80 columns,
+  // so the echo can reach the typed length while input is still queued.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  constexpr int kQuietMs = 500;
   size_t echoed = 0;
-  while (echoed < text.size()) {
+  while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline - std::chrono::steady_clock::now())
                     .count();
     if (left <= 0) {
       break;
     }
+    const bool enough = echoed >= text.size();
     pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left)) <= 0) {
+    int ready = poll(&p, 1, static_cast<int>(enough ? std::min<long>(left, kQuietMs) : left));
+    if (ready == 0 && enough) {
+      break;
+    }
+    if (ready <= 0) {
       continue;
     }
     char chunk[4096];
