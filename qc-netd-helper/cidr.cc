@@ -30,10 +30,13 @@ bool ParseCidr(const std::string& text, Cidr* out, std::string* err) {
   return true;
 }
 
+std::string FormatIp(std::uint32_t addr) {
+  return std::to_string(addr >> 24) + "." + std::to_string((addr >> 16) & 0xff) + "." +
+         std::to_string((addr >> 8) & 0xff) + "." + std::to_string(addr & 0xff);
+}
+
 std::string FormatCidr(const Cidr& c) {
-  return std::to_string(c.addr >> 24) + "." + std::to_string((c.addr >> 16) & 0xff) + "." +
-         std::to_string((c.addr >> 8) & 0xff) + "." + std::to_string(c.addr & 0xff) + "/" +
-         std::to_string(c.prefix);
+  return FormatIp(c.addr) + "/" + std::to_string(c.prefix);
 }
 
 std::uint32_t PrefixMask(int prefix) {

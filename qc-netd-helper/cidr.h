@@ -14,6 +14,7 @@ struct Cidr {
 
 // Strict "a.b.c.d/p": four decimal octets and p in 0..32, no leading zeros.
 bool ParseCidr(const std::string& text, Cidr* out, std::string* err);
+std::string FormatIp(std::uint32_t addr);  // "a.b.c.d"
 std::string FormatCidr(const Cidr& c);
 std::uint32_t PrefixMask(int prefix);
 std::uint32_t NetworkOf(const Cidr& c);
@@ -21,9 +22,8 @@ std::uint32_t NetworkOf(const Cidr& c);
 bool Overlaps(const Cidr& a, const Cidr& b);
 // True if inner lies entirely inside outer.
 bool Contains(const Cidr& outer, const Cidr& inner);
-
-// Rules for a bridge gateway address: prefix 16..24, inside one of the pools
-// (checked by the caller), host part = first host of the subnet.
+// A bridge's gateway address: prefix 16..24, the subnet's first host. (The
+// caller checks the pools.)
 bool CheckGatewayCidr(const Cidr& c, std::string* err);
 
 }  // namespace qc::netd

@@ -6,6 +6,7 @@
 #include <functional>
 #include <utility>
 
+#include "cidr.h"
 #include "names.h"
 
 namespace qc::netd {
@@ -15,12 +16,6 @@ constexpr auto npos = std::string::npos;
 const std::string kLabelChars = "abcdefghijklmnopqrstuvwxyz0123456789-";
 const std::string kPathChars = kLabelChars + "ABCDEFGHIJKLMNOPQRSTUVWXYZ._/";
 
-std::string Dotted(uint32_t host_order) {
-  const in_addr a{htonl(host_order)};
-  char buf[INET_ADDRSTRLEN] = {};
-  return inet_ntop(AF_INET, &a, buf, sizeof(buf)) != nullptr ? buf : "?";
-}
-
 }  // namespace
 
 bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
@@ -28,7 +23,7 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
   const bool prefix_ok = p.prefix >= 16 && p.prefix <= 24;
   const uint32_t gw = ntohl(p.gateway_be);
   const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix) : 0;
-  const std::string gateway = Dotted(gw);
+  const std::string gateway = FormatIp(gw);
   const std::string& d = p.state_dir;
   const std::string& dom = p.domain;
   // Checked in this order; the first failure is the reply.
@@ -78,7 +73,8 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
       "--interface=" + p.bridge,
       "--except-interface=lo",
       "--listen-address=" + gateway,
-      "--dhcp-range=" + Dotted(net24 | 10) + "," + Dotted(net24 | 250) + "," + Dotted(mask) + ",1h",
+      "--dhcp-range=" + FormatIp(net24 | 10) + "," + FormatIp(net24 | 250) + "," + FormatIp(mask) +
+          ",1h",
       "--dhcp-authoritative",
       "--dhcp-hostsfile=" + d + "/dhcp-hosts",
       "--addn-hosts=" + d + "/hosts",
