@@ -1,6 +1,7 @@
 #include "caps.h"
 
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include <cerrno>
 #include <cstring>
@@ -8,8 +9,6 @@
 namespace qc::netd {
 namespace {
 
-// Clears the ambient set and replaces the other sets with `text`
-// (cap_from_text syntax: every capability not named is dropped).
 bool SetCaps(const char* text, std::string* err) {
   cap_t c = cap_from_text(text);
   const bool ok = c != nullptr && cap_reset_ambient() == 0 && cap_set_proc(c) == 0;
@@ -22,14 +21,15 @@ bool SetCaps(const char* text, std::string* err) {
 
 }  // namespace
 
-bool KeepLoopCaps(std::string* err) {
-  return SetCaps("cap_net_admin=pe", err);
-}
-
-bool KeepLauncherCaps(std::string* err) {
-  // Effective too: reading /proc/<dnsmasq>/exe is a ptrace-read check that
-  // compares the target's permitted set with the caller's *effective* set.
-  return SetCaps("cap_net_admin,cap_net_bind_service=pe", err);
+bool Confine(const char* caps, const seccomp::Policy& policy, std::string* err) {
+  if (!SetCaps(caps, err)) {
+    return false;
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    *err = "cannot set no_new_privs";
+    return false;
+  }
+  return seccomp::LoadPolicy(policy, err);
 }
 
 bool GiveAmbientNetCaps(std::string* err) {

@@ -1,11 +1,8 @@
-// qc-netd-helper: the privileged half of qemu-compose. Started by the
-// frontend with one end of socketpair(AF_UNIX, SOCK_SEQPACKET) as fd 3.
-// The start-up sequence below is deliberately linear; SECURITY.md ("Start-up
-// sequence") says why each step is here.
+// qc-netd-helper, the privileged half of qemu-compose. The start-up below is
+// deliberately linear; SECURITY.md ("Start-up sequence") says why each step is here.
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,9 +13,8 @@
 
 #include "caps.h"
 #include "dnsmasq/launcher.h"
+#include "handlers/handlers.h"
 #include "netd-request-loop.policy.h"
-#include "request_loop.h"
-#include "seccomp_policy.h"
 #include "seqpacket.h"
 
 namespace {
@@ -94,10 +90,9 @@ int main() {
 
   // Only CAP_NET_ADMIN stays; then no_new_privs and the seccomp allowlist.
   s.rtnl = qc::netd::ConnectRtnl(&err);
-  if (s.rtnl == nullptr || !qc::netd::KeepLoopCaps(&err) ||
-      prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-      !qc::seccomp::LoadPolicy(qc::seccomp::kNetdRequestLoop, &err)) {
-    return Die(err.empty() ? "cannot set no_new_privs" : err);
+  if (s.rtnl == nullptr ||
+      !qc::netd::Confine("cap_net_admin=pe", qc::seccomp::kNetdRequestLoop, &err)) {
+    return Die(err);
   }
   return qc::netd::RunRequestLoop(s, kSock);
 }

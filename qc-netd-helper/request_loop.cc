@@ -1,5 +1,3 @@
-#include "request_loop.h"
-
 #include "handlers/handlers.h"
 #include "seqpacket.h"
 

@@ -18,8 +18,7 @@ struct DnsmasqParams {
 };
 
 // argv[0] is `dnsmasq_path`. DHCP hands out .10-.250 of the gateway's /24.
-// dnsmasq daemonises: its first process exits once the daemon serves or failed.
-// Returns false and a message naming the offending field when input is invalid.
+// False and a message naming the offending field when input is invalid.
 bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
                       std::vector<std::string>* argv, std::string* err);
 

@@ -1,14 +1,11 @@
 // Both ends of the launcher protocol: NUL-terminated fields in one datagram
 // each way. Request: start|count|stop and its fields; reply: status, number,
-// existed (0/1), message. RunLauncher runs in the child forked by main()
-// before seccomp; the Launcher* calls run in the request loop.
+// existed (0/1), message.
 #include "dnsmasq/launcher.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,9 +19,7 @@
 
 #include "caps.h"
 #include "dnsmasq-launcher.policy.h"
-#include "dnsmasq/dnsmasq_argv.h"
 #include "names.h"
-#include "seccomp_policy.h"
 #include "seqpacket.h"
 
 namespace qc::netd {
@@ -99,9 +94,8 @@ std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
   return pids;
 }
 
-// Forks and execs dnsmasq, which daemonises itself (and calls setsid): its
-// first process exits once the daemon is ready or failed. Returns "" or why
-// it failed, from dnsmasq's stderr.
+// Forks and execs dnsmasq. It daemonises: its first process exits once the
+// daemon serves or failed. Returns "" or why it failed, from its stderr.
 std::string Spawn(const std::vector<std::string>& argv) {
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
@@ -149,9 +143,9 @@ std::string Spawn(const std::vector<std::string>& argv) {
          (text.empty() ? "exit status " + std::to_string(wstatus) : text);
 }
 
-// f: "start", bridge, gateway (host order), prefix, state_dir, domain, quota.
+// f: "start", bridge, gateway (network order), prefix, state_dir, domain, quota.
 DhcpResult Start(const std::vector<std::string>& f, uid_t uid) {
-  const DnsmasqParams p{f[1], htonl(static_cast<uint32_t>(std::strtoul(f[2].c_str(), nullptr, 10))),
+  const DnsmasqParams p{f[1], static_cast<uint32_t>(std::strtoul(f[2].c_str(), nullptr, 10)),
                         std::atoi(f[3].c_str()), f[4], f[5]};
   std::vector<std::string> argv;
   std::string err;
@@ -179,8 +173,9 @@ DhcpResult Start(const std::vector<std::string>& f, uid_t uid) {
 
 void RunLauncher(int sock, uid_t uid) {
   std::string err;
-  if (!KeepLauncherCaps(&err) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-      !seccomp::LoadPolicy(seccomp::kDnsmasqLauncher, &err)) {
+  // Effective too: reading /proc/<dnsmasq>/exe is a ptrace-read check that
+  // compares the target's permitted set with the caller's *effective* set.
+  if (!Confine("cap_net_admin,cap_net_bind_service=pe", seccomp::kDnsmasqLauncher, &err)) {
     (void)std::fprintf(stderr, "qc-netd-helper: dnsmasq launcher: %s\n", err.c_str());
     _exit(1);
   }
@@ -204,12 +199,12 @@ void RunLauncher(int sock, uid_t uid) {
   _exit(0);
 }
 
-bool LauncherStart(int sock, const DhcpStart& req, DhcpResult* out, std::string* err) {
-  return Call(
-      sock,
-      {"start", req.bridge, std::to_string(req.gateway.addr), std::to_string(req.gateway.prefix),
-       req.state_dir, req.domain, std::to_string(req.max_instances)},
-      out, err);
+bool LauncherStart(int sock, const DnsmasqParams& p, unsigned max_instances, DhcpResult* out,
+                   std::string* err) {
+  return Call(sock,
+              {"start", p.bridge, std::to_string(p.gateway_be), std::to_string(p.prefix),
+               p.state_dir, p.domain, std::to_string(max_instances)},
+              out, err);
 }
 
 bool LauncherCount(int sock, unsigned* count, std::string* err) {

@@ -1,27 +1,16 @@
-// The dnsmasq launcher: a child forked before the request loop drops its
-// capabilities and installs seccomp. It keeps CAP_NET_ADMIN and
-// CAP_NET_BIND_SERVICE (permitted only) so it can hand exactly these two to
-// dnsmasq as ambient capabilities; the request loop cannot fork or exec.
-// It builds dnsmasq's argv itself (BuildDnsmasqArgv) from the validated
-// fields it receives, so even a compromised loop cannot inject options.
+// The dnsmasq launcher, forked before the request loop is confined: it alone
+// can exec, and it builds dnsmasq's argv itself (SECURITY.md, "The dnsmasq
+// launcher").
 #pragma once
 
 #include <sys/types.h>
 
 #include <string>
 
-#include "cidr.h"
+#include "dnsmasq/dnsmasq_argv.h"
 #include "netd.pb.h"
 
 namespace qc::netd {
-
-struct DhcpStart {
-  std::string bridge;
-  Cidr gateway;  // the bridge's address
-  std::string state_dir;
-  std::string domain;
-  unsigned max_instances = 0;  // caller's dnsmasq quota
-};
 
 struct DhcpResult {
   Status status = INTERNAL;
@@ -34,7 +23,9 @@ struct DhcpResult {
 [[noreturn]] void RunLauncher(int sock, uid_t uid);
 
 // Request-loop side. False + err only if the launcher cannot be reached.
-bool LauncherStart(int sock, const DhcpStart& req, DhcpResult* out, std::string* err);
+// `max_instances` is the caller's dnsmasq quota.
+bool LauncherStart(int sock, const DnsmasqParams& p, unsigned max_instances, DhcpResult* out,
+                   std::string* err);
 bool LauncherCount(int sock, unsigned* count, std::string* err);
 // Stops (SIGTERM) the caller's dnsmasq serving `bridge`, if any.
 bool LauncherStop(int sock, const std::string& bridge, std::string* err);

@@ -1,10 +1,14 @@
-// One function per operation of proto/netd.proto. Each fills exactly one
-// Reply; CreateTap also returns the TAP fds to attach to it.
+// The request loop and one handler per operation of proto/netd.proto. Each
+// handler fills exactly one Reply; CreateTap also returns the TAP fds.
 #pragma once
 
 #include "session.h"
 
 namespace qc::netd {
+
+// Answers each Request datagram with exactly one Reply until the peer closes
+// the socket. Returns the exit code: 0 when the peer closed, 1 on a socket error.
+int RunRequestLoop(Session& s, int sock);
 
 void HandleHello(Session& s, const Hello& req, Reply* r);
 void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r);

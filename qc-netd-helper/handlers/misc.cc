@@ -82,8 +82,8 @@ void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r) {
   if ((req.state_dir() + req.domain()).find('\0') != std::string::npos) {
     return SetReply(r, INVALID_ARGUMENT, "state_dir and domain must not contain NUL bytes");
   }
-  const DhcpStart start{req.bridge(), c, req.state_dir(), req.domain(), s.quotas.max_dnsmasq};
-  if (!LauncherStart(s.launcher_fd, start, &res, &err)) {
+  const DnsmasqParams p{req.bridge(), htonl(c.addr), c.prefix, req.state_dir(), req.domain()};
+  if (!LauncherStart(s.launcher_fd, p, s.quotas.max_dnsmasq, &res, &err)) {
     return SetReply(r, INTERNAL, err);
   }
   if (res.status == OK) {
