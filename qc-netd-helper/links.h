@@ -26,8 +26,7 @@ struct AddrInfo {
   Cidr cidr;
 };
 
-// Thin calls over libnl-route-3 on the helper's one rtnetlink socket. Each
-// returns false with *err set when the kernel refuses.
+// Each returns false with *err set when the kernel refuses.
 nl_sock* ConnectRtnl(std::string* err);
 bool Links(nl_sock* rtnl, std::vector<LinkInfo>* out, std::string* err);
 // The addresses on link `ifindex`, or on every link if it is 0.
@@ -43,7 +42,6 @@ bool ConfigureLink(nl_sock* rtnl, int ifindex, const std::string& alias, int mas
 bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err);
 // Adds (NLM_F_EXCL, with the subnet's broadcast) or deletes an address.
 bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const Cidr& c, std::string* err);
-
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name);
 // The name of the link with this ifindex, or "ifindex N".
 std::string LinkName(const std::vector<LinkInfo>& links, int ifindex);

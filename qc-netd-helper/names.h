@@ -1,7 +1,5 @@
-// Which links the helper may touch: the names it may create, change or
-// delete, and the alias that marks a link as the caller's. Every link the
-// helper creates carries the caller's uid in its alias (IFLA_IFALIAS), which
-// only CAP_NET_ADMIN can write.
+// Which links the helper may touch: the names it may use, and the alias
+// (IFLA_IFALIAS, which only CAP_NET_ADMIN can write) marking a link as the caller's.
 #pragma once
 
 #include <sys/types.h>
@@ -14,7 +12,6 @@ namespace qc::netd {
 bool IsValidBridgeName(const std::string& name);
 // tap-[a-z0-9-]{1,11}.
 bool IsValidTapName(const std::string& name);
-
 // "qemu-compose:uid=<uid>"
 std::string OwnerAlias(uid_t uid);
 // True only if the alias is exactly OwnerAlias(uid): uid=10 never matches

@@ -1,16 +1,5 @@
-// The administrator's policy: /etc/qemu-compose/netd.conf (path compiled in).
-//
-//   # comment
-//   allow_users = alice, bob, 1001   user names or uids (repeatable)
-//   allow_groups = netdev            group names or gids (repeatable)
-//   pool = 172.16.0.0/12             allowed subnets (repeatable; the first
-//                                    pool line replaces the default)
-//   max_bridges = 8
-//   max_taps = 64
-//   max_dnsmasq = 8
-//   max_taps[alice] = 128            per-user override (user name or uid)
-//
-// No allow_users and no allow_groups line means every user may use the helper.
+// The administrator's policy, /etc/qemu-compose/netd.conf (path compiled in).
+// Format and defaults: SECURITY.md. No allow_* line means every user may.
 #pragma once
 
 #include <sys/types.h>
@@ -37,11 +26,10 @@ struct Policy {
   std::map<std::string, Quotas> per_user;  // key: user name or decimal uid
 };
 
-// Parses policy text. False + "line N: reason" on any unknown key or bad value.
+// False + "line N: reason" on any unknown key or bad value.
 bool ParsePolicy(const std::string& text, Policy* out, std::string* err);
-
-// Reads and parses the file. A missing file gives the defaults. Refused
-// unless it is a regular file owned by root and not group/world-writable.
+// A missing file gives the defaults. Refused unless it is a regular file
+// owned by root and not group/world-writable.
 bool LoadPolicyFile(const std::string& path, Policy* out, std::string* err);
 
 struct Caller {

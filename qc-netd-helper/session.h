@@ -26,19 +26,16 @@ struct Session {
 
 void SetReply(Reply* r, Status status, const std::string& message);
 void CloseAll(std::vector<int>* fds);
-
-// `name` follows the naming rule for a TAP (tap = true) or a bridge.
+// In these, tap = true means a TAP, false a bridge.
 bool CheckName(const std::string& name, bool tap, Reply* r);
 bool LoadLinks(Session& s, std::vector<LinkInfo>* links, Reply* r);
 // kind: "bridge" or "tun"
 unsigned CountOwned(const Session& s, const std::vector<LinkInfo>& links, const char* kind);
-// The caller owns at most its quota of TAPs (tap = true) or bridges once
-// `adding` more exist.
+// Within the quota once `adding` more exist.
 bool CheckQuota(const Session& s, const std::vector<LinkInfo>& links, bool tap, unsigned adding,
                 Reply* r);
-
-// Loads the links and returns the caller's own TAP (tap = true) or bridge
-// `name`: NOT_FOUND if there is none, PERMISSION_DENIED if it is not theirs.
+// Loads the links and returns the caller's own link `name`: NOT_FOUND if
+// there is none, PERMISSION_DENIED if it is not theirs.
 const LinkInfo* FindOwned(Session& s, const std::string& name, bool tap,
                           std::vector<LinkInfo>* links, Reply* r);
 

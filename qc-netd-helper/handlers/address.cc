@@ -8,9 +8,8 @@
 namespace qc::netd {
 namespace {
 
-// Describes the first address or route of another interface that overlaps
-// `subnet` in *what ("" if none). The bridge's own addresses and routes are
-// ignored, and so is the default route.
+// *what: the first address or route of another interface (not the default
+// route) that overlaps `subnet`, or "".
 bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, Reply* r) {
   std::vector<AddrInfo> addrs;
   std::vector<AddrInfo> routes;

@@ -31,8 +31,8 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
                     name + " already exists and is not a qemu-compose bridge of uid " +
                         std::to_string(s.caller.uid));
   }
-  // Alias and up; then a new bridge must still be within the quota (another
-  // helper of this user may have raced us past it), or it is removed again.
+  // Alias and up; a new bridge over the quota (a racing helper of this user)
+  // is removed again.
   const int ifindex = l->ifindex;
   if (!ConfigureLink(s.rtnl, ifindex, OwnerAlias(s.caller.uid), 0, &err)) {
     SetReply(r, INTERNAL, err);

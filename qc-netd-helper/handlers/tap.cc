@@ -13,15 +13,14 @@
 namespace qc::netd {
 namespace {
 
-// Opens `queues` fds of a new, non-persistent TAP (IFF_MULTI_QUEUE if more
-// than one) owned by uid/gid. IFF_TUN_EXCL: never attaches to a TAP that
-// already exists, such as someone else's. On failure no fd stays open, so
-// the TAP is gone again.
+// Opens `queues` fds of a new, non-persistent TAP owned by uid/gid. On
+// failure no fd stays open, so the TAP is gone again.
 bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid, std::vector<int>* fds,
              std::string* err) {
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, name.c_str(), name.size());  // size checked by IsValidTapName
-  // The first queue creates the TAP exclusively; the others attach to it.
+  // IFF_TUN_EXCL: the first queue never attaches to an existing (someone
+  // else's) TAP; the other queues attach to the new one.
   ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL;
   ifr.ifr_flags |= queues > 1 ? IFF_MULTI_QUEUE : 0;
   for (unsigned q = 0; q < queues; ++q) {
@@ -74,9 +73,8 @@ void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int
   if (!OpenTap(name, queues, s.caller.uid, s.caller.gids[0], fds, &err)) {
     return SetReply(r, CONFLICT, err);
   }
-  // From here on, closing the fds removes the TAP again. Alias, master and
-  // up; then it must still be within the quota (another helper of this user
-  // may have raced us past it).
+  // Closing the fds now removes the TAP. Alias, master and up; then re-check
+  // the quota (another helper of this user may have raced us past it).
   const LinkInfo* tap = LoadLinks(s, &links, r) ? FindLink(links, name) : nullptr;
   if (tap == nullptr ||
       !ConfigureLink(s.rtnl, tap->ifindex, OwnerAlias(s.caller.uid), master, &err)) {

@@ -14,14 +14,12 @@ namespace qc::netd {
 //                               iifname BRIDGE accept
 //                               oifname BRIDGE ct state established,related accept
 //                               oifname BRIDGE drop
-// The qc-to-qc drop rules are inserted at the head of the forward chain so that
-// no other bridge's accept rule can precede them. Rules carry the comment BRIDGE.
-// `subnet_be` is the network address in network byte order; host bits must be zero.
+// The qc-to-qc drop goes to the chain head so that no other bridge's accept
+// precedes it. Rules carry the comment BRIDGE. `subnet_be`: network order,
+// no host bits.
 bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err);
-
 // Removes only `bridge`'s rules; succeeds when there is nothing to remove.
 bool NatDisable(const std::string& bridge, std::string* err);
-
 // True when the complete rule set for `bridge` is present.
 bool NatIsEnabled(const std::string& bridge);
 

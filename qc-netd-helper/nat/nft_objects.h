@@ -1,7 +1,5 @@
 // Builds the libnftnl objects of table "ip qemu_compose": the table, its two
-// base chains and one bridge's rules. Pure construction, no netlink I/O.
-// libnftnl fails only on allocation; like the rest of the helper (no
-// exceptions: a failed allocation aborts), such a failure aborts.
+// base chains and one bridge's rules. No netlink I/O.
 #pragma once
 
 #include <libnftnl/chain.h>
@@ -27,7 +25,7 @@ using RulePtr = std::unique_ptr<nftnl_rule, Free>;
 using ChainPtr = std::unique_ptr<nftnl_chain, Free>;
 using TablePtr = std::unique_ptr<nftnl_table, Free>;
 
-// Aborts when a libnftnl allocation failed.
+// libnftnl fails only on allocation, which aborts here as everywhere in the helper.
 template <typename T>
 T* Must(T* p) {
   if (p == nullptr) {
@@ -38,16 +36,12 @@ T* Must(T* p) {
 
 // The rule userdata tagging `bridge`'s rules: an nft comment holding its name.
 std::string BridgeTag(const std::string& bridge);
-
 // A rule's chain and expressions (not handle, not comment), to compare a dumped
 // rule with a freshly built one.
 std::string Fingerprint(nftnl_rule* r);
-
-// The five rules of `bridge` in nat.h's order. The second (isolation) goes to
-// the head of its chain, the others are appended.
+// The five rules of `bridge` in nat.h's order.
 std::vector<RulePtr> BuildBridgeRules(const std::string& bridge, uint32_t subnet_be,
                                       uint32_t mask_be);
-
 TablePtr BuildTable();
 // The nat postrouting chain, or the filter forward chain.
 ChainPtr BuildChain(bool nat);
