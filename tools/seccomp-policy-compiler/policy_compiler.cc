@@ -1,5 +1,5 @@
 // Build-time compiler: turns a declarative seccomp policy (*.policy, syntax in
-// README.md) into a C++ header with a table of libseccomp rules. Runs on the
+// seccomp/README.md) into a C++ header with a table of libseccomp rules. Runs on the
 // build host only; it never ships.
 #include <fstream>
 #include <iostream>
