@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "compose/diagnostics.h"
 #include "compose/locate.h"
 #include "compose/project_name.h"
@@ -44,6 +46,13 @@ bool ParseYaml(const std::string& content, Diagnostics& diag, YAML::Node* root) 
   std::optional<SourcePos> second;
   try {
     *root = LoadFirstDocument(content, &second);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp 0.7 stops at a parser depth of 2000 (about 500 flow levels)
+    // and calls that "bad file".
+    diag.Error({e.mark.line + 1, e.mark.column + 1},
+               "YAML nested too deeply: the parser gives up here (a compose file needs only a few "
+               "levels)");
+    return false;
   } catch (const YAML::ParserException& e) {
     diag.Error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     return false;
