@@ -121,7 +121,10 @@ std::string LeaseFromLeasesFile(const std::string& leases, const std::string& ma
   std::string expiry, lmac, ip, rest;
   while (in >> expiry >> lmac >> ip && std::getline(in, rest)) {
     std::time_t granted = std::strtoll(expiry.c_str(), nullptr, 10) - kDnsmasqLeaseSeconds;
-    if (Lower(lmac) == Lower(mac) && granted + 1 >= granted_since) {
+    // Both times are whole seconds. A lease granted in the second QEMU
+    // started, or the one before, may be the previous run's (a quick stop and
+    // up); this run's guest needs seconds to boot, so it is never that early.
+    if (Lower(lmac) == Lower(mac) && granted > granted_since) {
       return ip;
     }
   }

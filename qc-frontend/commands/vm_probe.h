@@ -26,8 +26,9 @@ bool IsQemuAlive(pid_t pid);
 std::string QmpRunState(const std::string& qmp_sock, int timeout_ms);
 // IP the guest reported for `mac` in its serial log ("QC-LEASE ... ip=A/N
 // mac=M"; the runner starts a fresh log per QEMU run), or found in dnsmasq's
-// leases file granted or renewed at `granted_since` or later (a restarted
-// VM's previous lease stays there until it expires); "" if none yet.
+// leases file granted or renewed after the second `granted_since` (QEMU's
+// start; a restarted VM's previous lease stays there until it expires); ""
+// if none yet.
 std::string LeaseFromSerialLog(const std::string& serial_log, const std::string& mac);
 std::string LeaseFromLeasesFile(const std::string& leases, const std::string& mac,
                                 std::time_t granted_since);

@@ -29,11 +29,17 @@ TEST(LeaseFromLeasesFile, CountsOnlyLeasesGrantedSinceQemuStarted) {
   const std::time_t started = 1'800'000'000;
   std::string old_run = WriteTemp(LeaseLine(started - 600, kMac, "172.16.0.10"));
   EXPECT_EQ(LeaseFromLeasesFile(old_run, kMac, started), "");
+  // A quick stop and up: the previous run's lease is from the second before
+  // QEMU started again, or the same second.
+  std::string just_before = WriteTemp(LeaseLine(started - 1, kMac, "172.16.0.10"));
+  EXPECT_EQ(LeaseFromLeasesFile(just_before, kMac, started), "");
+  std::string same_second = WriteTemp(LeaseLine(started, kMac, "172.16.0.10"));
+  EXPECT_EQ(LeaseFromLeasesFile(same_second, kMac, started), "");
   std::string this_run = WriteTemp(LeaseLine(started + 5, "52:54:00:AA:BB:CC", "172.16.0.10"));
   EXPECT_EQ(LeaseFromLeasesFile(this_run, kMac, started), "172.16.0.10");
   std::string other_vm = WriteTemp(LeaseLine(started + 5, "52:54:00:00:00:01", "172.16.0.11"));
   EXPECT_EQ(LeaseFromLeasesFile(other_vm, kMac, started), "");
-  for (const auto& f : {old_run, this_run, other_vm}) {
+  for (const auto& f : {old_run, just_before, same_second, this_run, other_vm}) {
     unlink(f.c_str());
   }
 }
