@@ -8,8 +8,9 @@
 
 namespace qc::itest {
 
-// Everything a refused request must leave unchanged: links (bridge timers
-// stripped, they tick), addresses, routes and the nftables ruleset.
+// Everything a refused request must leave unchanged: links, addresses,
+// routes and the nftables ruleset, once the kernel's own follow-up changes
+// have settled (see the .cc for what is left out and why).
 std::string NetDump(const Netns& ns);
 
 // A helper started as u in ns that has completed Hello (asserts on failure).
