@@ -1,170 +1,222 @@
-// Netlink side of the NAT rules: read the ruleset generation and this bridge's
-// rules, then commit deletions and additions as one batch pinned to that
-// generation. If anyone changed the ruleset in between, the kernel refuses the
-// batch with ERESTART and we start over, so concurrent helpers never act on a
-// stale view (the scheme nft itself uses).
+// The rules of nat.h, built with libnftnl and sent with libmnl. Every bridge has
+// two base chains of its own in table "ip qemu_compose", so a change never
+// reads or touches another bridge's rules and needs no rule handles: one
+// nftables transaction (applied whole or not at all, so concurrent helpers
+// cannot interleave) creates the chains if missing, empties them and adds the
+// rules; another deletes them. Order between the chains does not matter: a drop
+// in any base chain is final, an accept only ends that chain.
 #include "nat/nat.h"
 
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/gen.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
+#include <net/if.h>
 
-#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "names.h"
-#include "nat/nft_objects.h"
 
 namespace qc::netd {
 namespace {
 
-constexpr int kAttempts = 16;            // generation races tolerated before giving up
-constexpr size_t kBatchBytes = 1 << 16;  // far more than a bridge's rules need
+constexpr char kTable[] = "qemu_compose";
+constexpr size_t kBatchBytes = 1 << 14;  // far more than one bridge's messages need
 
-// Sends `len` bytes and runs `cb` on every reply until an ack, NLMSG_DONE or an
-// error (errno set). seq 0 skips sequence checks: batch replies carry their own.
-bool Exchange(mnl_socket* nl, const void* buf, size_t len, uint32_t seq, mnl_cb_t cb, void* data) {
-  if (mnl_socket_sendto(nl, buf, len) < 0) {
+struct Free {
+  void operator()(nftnl_table* t) const { nftnl_table_free(t); }
+  void operator()(nftnl_chain* c) const { nftnl_chain_free(c); }
+  void operator()(nftnl_rule* r) const { nftnl_rule_free(r); }
+};
+template <typename T>
+using Ptr = std::unique_ptr<T, Free>;
+
+// libnftnl fails only on allocation, which aborts here as everywhere in the helper.
+template <typename T>
+T* Must(T* p) {
+  if (p == nullptr) {
+    std::abort();
+  }
+  return p;
+}
+
+// One expression attribute: a u32, or `len` bytes at `data`.
+struct Attr {
+  uint16_t type;
+  uint32_t u32;
+  const void* data = nullptr;
+  uint32_t len = 0;
+};
+
+void Expr(nftnl_rule* r, const char* name, std::initializer_list<Attr> attrs) {
+  nftnl_expr* e = Must(nftnl_expr_alloc(name));
+  for (const Attr& a : attrs) {
+    nftnl_expr_set(e, a.type, a.data != nullptr ? a.data : &a.u32, a.data != nullptr ? a.len : 4);
+  }
+  nftnl_rule_add_expr(r, e);  // r owns e from here on
+}
+
+// reg 1 = meta iifname/oifname, compared with `len` bytes of the zero-padded name
+// (IFNAMSIZ for an exact name, as nft does; fewer for a prefix like "qc-*").
+void Ifname(nftnl_rule* r, uint32_t key, uint32_t op, const std::string& name,
+            uint32_t len = IFNAMSIZ) {
+  char buf[IFNAMSIZ] = {};
+  name.copy(buf, IFNAMSIZ - 1);  // at most 15 bytes: stays NUL-terminated
+  Expr(r, "meta", {{NFTNL_EXPR_META_KEY, key}, {NFTNL_EXPR_META_DREG, NFT_REG_1}});
+  Expr(r, "cmp",
+       {{NFTNL_EXPR_CMP_SREG, NFT_REG_1},
+        {NFTNL_EXPR_CMP_OP, op},
+        {NFTNL_EXPR_CMP_DATA, 0, buf, len}});
+}
+
+// reg 1 = (reg 1 & mask), then compared with `value` by `op`.
+void MaskedCmp(nftnl_rule* r, uint32_t mask, uint32_t op, uint32_t value) {
+  const uint32_t zero = 0;
+  Expr(r, "bitwise",
+       {{NFTNL_EXPR_BITWISE_SREG, NFT_REG_1},
+        {NFTNL_EXPR_BITWISE_DREG, NFT_REG_1},
+        {NFTNL_EXPR_BITWISE_LEN, 4},
+        {NFTNL_EXPR_BITWISE_MASK, 0, &mask, 4},
+        {NFTNL_EXPR_BITWISE_XOR, 0, &zero, 4}});
+  Expr(r, "cmp",
+       {{NFTNL_EXPR_CMP_SREG, NFT_REG_1},
+        {NFTNL_EXPR_CMP_OP, op},
+        {NFTNL_EXPR_CMP_DATA, 0, &value, 4}});
+}
+
+void Verdict(nftnl_rule* r, uint32_t verdict) {
+  Expr(r, "immediate", {{NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT}, {NFTNL_EXPR_IMM_VERDICT, verdict}});
+}
+
+Ptr<nftnl_table> Table() {
+  Ptr<nftnl_table> t(Must(nftnl_table_alloc()));
+  nftnl_table_set_u32(t.get(), NFTNL_TABLE_FAMILY, NFPROTO_IPV4);
+  nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, kTable);
+  return t;
+}
+
+std::string ChainName(const std::string& bridge, bool nat) {
+  return bridge + (nat ? "-postrouting" : "-forward");
+}
+
+// The bridge's nat postrouting chain or filter forward chain; with `hook`, as
+// a base chain (for creating it), else only its name.
+Ptr<nftnl_chain> Chain(const std::string& bridge, bool nat, bool hook) {
+  Ptr<nftnl_chain> c(Must(nftnl_chain_alloc()));
+  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, kTable);
+  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_NAME, ChainName(bridge, nat).c_str());
+  if (hook) {
+    nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, nat ? NF_INET_POST_ROUTING : NF_INET_FORWARD);
+    nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, nat ? 100 : 0);  // srcnat : filter
+    nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, NF_ACCEPT);
+    nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, nat ? "nat" : "filter");
+  }
+  return c;
+}
+
+// An empty rule in the bridge's chain: as it is, a DELRULE of it empties the chain.
+Ptr<nftnl_rule> Rule(const std::string& bridge, bool nat) {
+  Ptr<nftnl_rule> r(Must(nftnl_rule_alloc()));
+  nftnl_rule_set_str(r.get(), NFTNL_RULE_TABLE, kTable);
+  nftnl_rule_set_str(r.get(), NFTNL_RULE_CHAIN, ChainName(bridge, nat).c_str());
+  return r;
+}
+
+// The five rules of nat.h, in its order.
+std::vector<Ptr<nftnl_rule>> Rules(const std::string& bridge, uint32_t subnet_be,
+                                   uint32_t mask_be) {
+  std::vector<Ptr<nftnl_rule>> v;
+  // ip saddr SUBNET oifname != BRIDGE masquerade
+  nftnl_rule* r = v.emplace_back(Rule(bridge, true)).get();
+  Expr(r, "payload",
+       {{NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER},
+        {NFTNL_EXPR_PAYLOAD_OFFSET, 12},  // iphdr.saddr
+        {NFTNL_EXPR_PAYLOAD_LEN, 4},
+        {NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1}});
+  MaskedCmp(r, mask_be, NFT_CMP_EQ, subnet_be);
+  Ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, bridge);
+  Expr(r, "masq", {});
+  // iifname BRIDGE oifname "qc-*" oifname != BRIDGE drop
+  r = v.emplace_back(Rule(bridge, false)).get();
+  Ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+  Ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, "qc-", 3);
+  Ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, bridge);
+  Verdict(r, NF_DROP);
+  // iifname BRIDGE accept
+  r = v.emplace_back(Rule(bridge, false)).get();
+  Ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+  Verdict(r, NF_ACCEPT);
+  // oifname BRIDGE ct state established,related accept
+  r = v.emplace_back(Rule(bridge, false)).get();
+  Ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
+  Expr(r, "ct", {{NFTNL_EXPR_CT_KEY, NFT_CT_STATE}, {NFTNL_EXPR_CT_DREG, NFT_REG_1}});
+  MaskedCmp(r, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), NFT_CMP_NEQ, 0);
+  Verdict(r, NF_ACCEPT);
+  // oifname BRIDGE drop
+  r = v.emplace_back(Rule(bridge, false)).get();
+  Ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
+  Verdict(r, NF_DROP);
+  return v;
+}
+
+// Sends `len` bytes on a fresh nf_tables socket and reads the replies until an
+// ack or an error (errno set). seq 0 skips sequence checks (batch replies).
+bool Exchange(const void* buf, size_t len, uint32_t seq) {
+  const std::unique_ptr<mnl_socket, int (*)(mnl_socket*)> nl(mnl_socket_open(NETLINK_NETFILTER),
+                                                             mnl_socket_close);
+  if (!nl || mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) != 0 ||
+      mnl_socket_sendto(nl.get(), buf, len) < 0) {
     return false;
   }
   std::vector<char> rx(MNL_SOCKET_BUFFER_SIZE);
   int ret = MNL_CB_OK;
   while (ret == MNL_CB_OK) {
-    const ssize_t n = mnl_socket_recvfrom(nl, rx.data(), rx.size());
-    ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(rx.data(), n, seq, mnl_socket_get_portid(nl), cb, data);
+    const ssize_t n = mnl_socket_recvfrom(nl.get(), rx.data(), rx.size());
+    ret = n < 0 ? MNL_CB_ERROR
+                : mnl_cb_run(rx.data(), n, seq, mnl_socket_get_portid(nl.get()), nullptr, nullptr);
   }
   return ret == MNL_CB_STOP;
 }
 
-struct Snapshot {
-  uint32_t genid = 0;
-  std::string tag;
-  std::vector<nft::RulePtr> rules;  // the bridge's rules, in chain order
-  size_t all_rules = 0;             // in the whole table, anyone's
-};
-
-int OnGen(const nlmsghdr* nlh, void* data) {
-  nftnl_gen* gen = nft::Must(nftnl_gen_alloc());
-  const int rc = nftnl_gen_nlmsg_parse(nlh, gen);
-  static_cast<Snapshot*>(data)->genid = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
-  nftnl_gen_free(gen);
-  return rc == 0 ? MNL_CB_OK : MNL_CB_ERROR;
-}
-
-int OnRule(const nlmsghdr* nlh, void* data) {
-  auto* s = static_cast<Snapshot*>(data);
-  nft::RulePtr r(nft::Must(nftnl_rule_alloc()));
-  if (nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) {
-    return MNL_CB_ERROR;
-  }
-  ++s->all_rules;
-  uint32_t len = 0;
-  const void* ud = nftnl_rule_get_data(r.get(), NFTNL_RULE_USERDATA, &len);
-  if (ud != nullptr && len == s->tag.size() && std::memcmp(ud, s->tag.data(), len) == 0) {
-    s->rules.push_back(std::move(r));
-  }
-  return MNL_CB_OK;
-}
-
-// Reads the generation, then the rules of our table tagged for `bridge`.
-// errno is EINTR when the ruleset changed during the dump (NLM_F_DUMP_INTR).
-bool TakeSnapshot(mnl_socket* nl, const std::string& bridge, Snapshot* s) {
-  char buf[MNL_SOCKET_BUFFER_SIZE];
-  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, 1);
-  if (!Exchange(nl, nlh, nlh->nlmsg_len, 1, OnGen, s)) {
-    return false;
-  }
-  s->tag = nft::BridgeTag(bridge);
-  nft::RulePtr filter(nft::Must(nftnl_rule_alloc()));  // dump only our table
-  nftnl_rule_set_str(filter.get(), NFTNL_RULE_TABLE, nft::kTable);
-  nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP, 2);
-  nftnl_rule_nlmsg_build_payload(nlh, filter.get());
-  return Exchange(nl, nlh, nlh->nlmsg_len, 2, OnRule, s);
-}
-
-// True when the dumped rules are exactly `add` in order (e.g. both empty).
-bool InPlace(const Snapshot& s, const std::vector<nft::RulePtr>& add) {
-  return std::equal(s.rules.begin(), s.rules.end(), add.begin(), add.end(),
-                    [](const nft::RulePtr& a, const nft::RulePtr& b) {
-                      return nft::Fingerprint(a.get()) == nft::Fingerprint(b.get());
-                    });
-}
-
-// One transaction: delete s.rules (or the whole table when they are all it
-// holds and nothing is added), then create table and chains and add `add`.
-// Only the last message asks for an ack: the kernel reports any error before
-// it, so the first reply decides. errno is ERESTART on a generation race.
-bool Commit(mnl_socket* nl, const Snapshot& s, const std::vector<nft::RulePtr>& add) {
-  const nft::TablePtr table = nft::BuildTable();
-  const nft::ChainPtr nat = nft::BuildChain(true);
-  const nft::ChainPtr forward = nft::BuildChain(false);
+// Sends one transaction: the messages `fill` adds through put(type, flags,
+// build_payload, object). Only the last asks for an ack: the kernel reports
+// any error before it, so the first reply decides. Returns 0 or an errno.
+template <typename Fill>
+int Transact(Fill fill) {
   std::vector<char> buf(2 * kBatchBytes);  // headroom for the message that overflows
   mnl_nlmsg_batch* b = mnl_nlmsg_batch_start(buf.data(), kBatchBytes);
   auto cur = [&] { return static_cast<char*>(mnl_nlmsg_batch_current(b)); };
   uint32_t seq = 0;
-  mnl_attr_put_u32(nftnl_batch_begin(cur(), ++seq), NFNL_BATCH_GENID, htonl(s.genid));
+  nftnl_batch_begin(cur(), ++seq);
   bool fits = mnl_nlmsg_batch_next(b);
   nlmsghdr* last = nullptr;
-  auto put = [&](uint16_t type, uint16_t flags, auto build_payload, auto* object) {
+  fill([&](uint16_t type, uint16_t flags, auto build_payload, auto* object) {
     last = nftnl_nlmsg_build_hdr(cur(), type, NFPROTO_IPV4, flags, ++seq);
     build_payload(last, object);
     fits = mnl_nlmsg_batch_next(b) && fits;
-  };
-  if (add.empty() && s.all_rules == s.rules.size()) {  // the last bridge leaves no trace
-    put(NFT_MSG_DELTABLE, 0, nftnl_table_nlmsg_build_payload, table.get());
-  } else {
-    for (const nft::RulePtr& r : s.rules) {  // a dumped rule carries table, chain and handle
-      put(NFT_MSG_DELRULE, 0, nftnl_rule_nlmsg_build_payload, r.get());
-    }
-  }
-  if (!add.empty()) {  // NLM_F_CREATE without EXCL: existing ones are kept
-    put(NFT_MSG_NEWTABLE, NLM_F_CREATE, nftnl_table_nlmsg_build_payload, table.get());
-    put(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftnl_chain_nlmsg_build_payload, nat.get());
-    put(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftnl_chain_nlmsg_build_payload, forward.get());
-  }
-  for (size_t i = 0; i < add.size(); ++i) {  // no APPEND and no position: head of the chain
-    const uint16_t where = i == 1 ? 0 : NLM_F_APPEND;
-    put(NFT_MSG_NEWRULE, NLM_F_CREATE | where, nftnl_rule_nlmsg_build_payload, add[i].get());
-  }
+  });
   last->nlmsg_flags |= NLM_F_ACK;
   nftnl_batch_end(cur(), ++seq);
   fits = mnl_nlmsg_batch_next(b) && fits;
-  errno = E2BIG;  // reported when the batch does not fit
-  const bool ok =
-      fits && Exchange(nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0, nullptr, nullptr);
+  const bool ok = fits && Exchange(mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0);
+  const int e = fits ? errno : E2BIG;
   mnl_nlmsg_batch_stop(b);
-  return ok;
+  return ok ? 0 : e;
 }
 
-// Makes `bridge`'s rules exactly *add, or with add == nullptr only reads them
-// into *s; retries while concurrent changes interrupt the dump or the batch.
-bool Sync(const std::string& bridge, const std::vector<nft::RulePtr>* add, Snapshot* s,
-          std::string* err) {
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    *s = Snapshot{};
-    // A fresh socket each time: an interrupted dump leaves replies behind.
-    const std::unique_ptr<mnl_socket, int (*)(mnl_socket*)> nl(mnl_socket_open(NETLINK_NETFILTER),
-                                                               mnl_socket_close);
-    if (nl && mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) == 0 &&
-        TakeSnapshot(nl.get(), bridge, s) &&
-        (add == nullptr || InPlace(*s, *add) || Commit(nl.get(), *s, *add))) {
-      return true;
-    }
-    if (errno != EINTR && errno != ERESTART) {
-      *err = "nftables request for " + bridge + " failed: " + std::strerror(errno);
-      return false;
-    }
-  }
-  *err = "nftables ruleset kept changing while updating " + bridge;
-  return false;
-}
-
-bool BadBridge(const std::string& bridge, std::string* err) {
-  *err = "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})";
+bool Failed(const std::string& what, int e, std::string* err) {
+  *err = what + (e == 0 ? "" : std::string(": ") + std::strerror(e));
   return false;
 }
 
@@ -172,33 +224,74 @@ bool BadBridge(const std::string& bridge, std::string* err) {
 
 bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err) {
   if (!IsValidBridgeName(bridge)) {
-    return BadBridge(bridge, err);
+    return Failed("invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})", 0, err);
   }
   if (prefix < 1 || prefix > 32) {
-    *err = "invalid prefix length " + std::to_string(prefix) + " (want 1..32)";
-    return false;
+    return Failed("invalid prefix length " + std::to_string(prefix) + " (want 1..32)", 0, err);
   }
   const uint32_t mask_be = htonl(0xffffffffU << (32 - prefix));
   if ((subnet_be & ~mask_be) != 0) {
-    *err = "subnet address has host bits set for prefix /" + std::to_string(prefix);
-    return false;
+    return Failed("subnet address has host bits set for prefix /" + std::to_string(prefix), 0, err);
   }
-  const std::vector<nft::RulePtr> add = nft::BuildBridgeRules(bridge, subnet_be, mask_be);
-  Snapshot s;
-  return Sync(bridge, &add, &s, err);
+  const Ptr<nftnl_table> table = Table();
+  const Ptr<nftnl_chain> chains[] = {Chain(bridge, false, true), Chain(bridge, true, true)};
+  const Ptr<nftnl_rule> flush[] = {Rule(bridge, false), Rule(bridge, true)};
+  const std::vector<Ptr<nftnl_rule>> rules = Rules(bridge, subnet_be, mask_be);
+  // NLM_F_CREATE without EXCL: what exists is kept, then emptied and refilled.
+  const int e = Transact([&](auto put) {
+    put(NFT_MSG_NEWTABLE, NLM_F_CREATE, nftnl_table_nlmsg_build_payload, table.get());
+    for (int i = 0; i < 2; ++i) {
+      put(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftnl_chain_nlmsg_build_payload, chains[i].get());
+      put(NFT_MSG_DELRULE, 0, nftnl_rule_nlmsg_build_payload, flush[i].get());
+    }
+    for (const Ptr<nftnl_rule>& r : rules) {
+      put(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, nftnl_rule_nlmsg_build_payload, r.get());
+    }
+  });
+  return e == 0 || Failed("nftables: cannot enable NAT for " + bridge, e, err);
 }
 
 bool NatDisable(const std::string& bridge, std::string* err) {
-  const std::vector<nft::RulePtr> none;
-  Snapshot s;
-  return IsValidBridgeName(bridge) ? Sync(bridge, &none, &s, err) : BadBridge(bridge, err);
+  if (!IsValidBridgeName(bridge)) {
+    return Failed("invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})", 0, err);
+  }
+  const Ptr<nftnl_table> table = Table();
+  const Ptr<nftnl_chain> chains[] = {Chain(bridge, false, false), Chain(bridge, true, false)};
+  // Creating the chains first (a regular chain where none exists) makes
+  // deleting them, with their rules, succeed whether or not they existed.
+  const int e = Transact([&](auto put) {
+    put(NFT_MSG_NEWTABLE, NLM_F_CREATE, nftnl_table_nlmsg_build_payload, table.get());
+    for (const Ptr<nftnl_chain>& c : chains) {
+      put(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nftnl_chain_nlmsg_build_payload, c.get());
+      put(NFT_MSG_DELCHAIN, 0, nftnl_chain_nlmsg_build_payload, c.get());
+    }
+  });
+  if (e != 0) {
+    return Failed("nftables: cannot disable NAT for " + bridge, e, err);
+  }
+  // The last bridge leaves no table: NLM_F_NONREC deletes it only while it is
+  // empty (EBUSY: another bridge still has chains there).
+  const int gone = Transact([&](auto put) {
+    put(NFT_MSG_DELTABLE, NLM_F_NONREC, nftnl_table_nlmsg_build_payload, table.get());
+  });
+  return gone == 0 || gone == EBUSY || gone == ENOENT ||
+         Failed("nftables: cannot delete the empty table", gone, err);
 }
 
 bool NatIsEnabled(const std::string& bridge) {
-  Snapshot s;
-  std::string err;
-  // the complete set from BuildBridgeRules
-  return IsValidBridgeName(bridge) && Sync(bridge, nullptr, &s, &err) && s.rules.size() == 5;
+  if (!IsValidBridgeName(bridge)) {
+    return false;
+  }
+  for (bool nat : {false, true}) {
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    const Ptr<nftnl_chain> c = Chain(bridge, nat, false);
+    nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_IPV4, NLM_F_ACK, 1);
+    nftnl_chain_nlmsg_build_payload(nlh, c.get());
+    if (!Exchange(nlh, nlh->nlmsg_len, 1)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace qc::netd

@@ -1,6 +1,6 @@
 // NAT and isolation rules for one qc- bridge, kept in the helper's own nftables
-// table "ip qemu_compose" and nowhere else. Every call is one atomic nftables
-// batch, so concurrent helpers cannot interleave half-applied rule sets.
+// table "ip qemu_compose" and nowhere else. A bridge's chains change in one
+// atomic nftables transaction, so concurrent helpers never see half a set.
 #pragma once
 
 #include <cstdint>
@@ -8,19 +8,18 @@
 
 namespace qc::netd {
 
-// Installs (or re-installs, leaving exactly one set) for `bridge`:
-//   postrouting (nat, srcnat):  ip saddr SUBNET oifname != BRIDGE masquerade
-//   forward (filter, accept):   iifname BRIDGE oifname "qc-*" oifname != BRIDGE drop  [chain head]
-//                               iifname BRIDGE accept
-//                               oifname BRIDGE ct state established,related accept
-//                               oifname BRIDGE drop
-// The qc-to-qc drop goes to the chain head so that no other bridge's accept
-// precedes it. Rules carry the comment BRIDGE. `subnet_be`: network order,
-// no host bits.
+// Installs (or re-installs, leaving exactly one set) the base chains of `bridge`:
+//   BRIDGE-forward (filter forward):     iifname BRIDGE oifname "qc-*" oifname != BRIDGE drop
+//                                        iifname BRIDGE accept
+//                                        oifname BRIDGE ct state established,related accept
+//                                        oifname BRIDGE drop
+//   BRIDGE-postrouting (nat, srcnat):    ip saddr SUBNET oifname != BRIDGE masquerade
+// `subnet_be`: network order, no host bits.
 bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err);
-// Removes only `bridge`'s rules; succeeds when there is nothing to remove.
+// Removes only `bridge`'s chains, and the table once it is empty; succeeds
+// when there is nothing to remove.
 bool NatDisable(const std::string& bridge, std::string* err);
-// True when the complete rule set for `bridge` is present.
+// True when both chains of `bridge` exist.
 bool NatIsEnabled(const std::string& bridge);
 
 }  // namespace qc::netd

@@ -39,4 +39,17 @@ inline bool ShOk(const std::string& cmd) {
   return status == 0;
 }
 
+// What `nft list table ip qemu_compose` shows for one bridge's two chains
+// (`subnet` like "172.30.1.0/24"), exactly as NatEnable installs them.
+inline std::string BridgeChains(const std::string& bridge, const std::string& subnet) {
+  const std::string b = "\"" + bridge + "\"";
+  return "\tchain " + bridge + "-forward {\n" +
+         "\t\ttype filter hook forward priority filter; policy accept;\n" + "\t\tiifname " + b +
+         " oifname \"qc-*\" oifname != " + b + " drop\n" + "\t\tiifname " + b + " accept\n" +
+         "\t\toifname " + b + " ct state established,related accept\n" + "\t\toifname " + b +
+         " drop\n" + "\t}\n\n" + "\tchain " + bridge + "-postrouting {\n" +
+         "\t\ttype nat hook postrouting priority srcnat; policy accept;\n" + "\t\tip saddr " +
+         subnet + " oifname != " + b + " masquerade\n" + "\t}\n";
+}
+
 }  // namespace qc::netd::nattest
