@@ -18,9 +18,7 @@ std::string FormatIp(std::uint32_t addr);  // "a.b.c.d"
 std::string FormatCidr(const Cidr& c);
 std::uint32_t PrefixMask(int prefix);
 std::uint32_t NetworkOf(const Cidr& c);
-// True if the two subnets share any address.
 bool Overlaps(const Cidr& a, const Cidr& b);
-// True if inner lies entirely inside outer.
 bool Contains(const Cidr& outer, const Cidr& inner);
 // A bridge's gateway address: prefix 16..24, the subnet's first host. (The
 // caller checks the pools.)

@@ -13,9 +13,8 @@
 #include <cstring>
 
 namespace qc::netd {
-namespace {
 
-bool Done(const char* what, int rc, std::string* err) {
+static bool Done(const char* what, int rc, std::string* err) {
   if (rc < 0) {
     *err = std::string(what) + ": " + nl_geterror(rc);
   }
@@ -25,7 +24,7 @@ bool Done(const char* what, int rc, std::string* err) {
 // Calls fn for every object of the cache that an rtnl_*_alloc_cache call
 // returning rc filled, then frees it.
 template <typename T, typename Fn>
-bool ForEach(const char* what, int rc, nl_cache** cache, std::string* err, Fn fn) {
+static bool ForEach(const char* what, int rc, nl_cache** cache, std::string* err, Fn fn) {
   if (!Done(what, rc, err)) {
     return false;
   }
@@ -36,11 +35,11 @@ bool ForEach(const char* what, int rc, nl_cache** cache, std::string* err, Fn fn
   return true;
 }
 
-std::string Str(const char* s) {
+static std::string Str(const char* s) {
   return s != nullptr ? s : "";
 }
 
-bool ToCidr(nl_addr* a, Cidr* out) {
+static bool ToCidr(nl_addr* a, Cidr* out) {
   if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) {
     return false;
   }
@@ -49,8 +48,6 @@ bool ToCidr(nl_addr* a, Cidr* out) {
   *out = Cidr{ntohl(be), static_cast<int>(nl_addr_get_prefixlen(a))};
   return true;
 }
-
-}  // namespace
 
 nl_sock* ConnectRtnl(std::string* err) {
   nl_sock* sock = nl_socket_alloc();

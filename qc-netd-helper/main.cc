@@ -11,22 +11,20 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "caps.h"
-#include "dnsmasq/launcher.h"
+#include "dnsmasq/dnsmasq.h"
 #include "handlers/handlers.h"
 #include "netd-request-loop.policy.h"
+#include "seccomp_policy.h"
 #include "seqpacket.h"
-
-namespace {
 
 constexpr int kSock = 3;
 
-int Die(const std::string& why) {
+static int Die(const std::string& why) {
   (void)std::fprintf(stderr, "qc-netd-helper: %s\n", why.c_str());
   return 2;
 }
 
-qc::netd::Caller WhoCalls() {
+static qc::netd::Caller WhoCalls() {
   qc::netd::Caller c{getuid(), "", {getgid()}, {}};
   if (passwd* pw = getpwuid(c.uid)) {
     c.user = pw->pw_name;
@@ -40,8 +38,6 @@ qc::netd::Caller WhoCalls() {
   }
   return c;
 }
-
-}  // namespace
 
 int main() {
   if (!qc::IsSeqpacketSocket(kSock)) {
@@ -83,7 +79,7 @@ int main() {
   if (launcher == 0) {
     close(kSock);
     close(pair[0]);
-    qc::netd::RunLauncher(pair[1], s.caller.uid);
+    qc::netd::RunLauncher(pair[1], s.caller.uid, s.quotas.max_dnsmasq);
   }
   close(pair[1]);
   s.launcher_fd = pair[0];
@@ -91,7 +87,7 @@ int main() {
   // Only CAP_NET_ADMIN stays; then no_new_privs and the seccomp allowlist.
   s.rtnl = qc::netd::ConnectRtnl(&err);
   if (s.rtnl == nullptr ||
-      !qc::netd::Confine("cap_net_admin=pe", qc::seccomp::kNetdRequestLoop, &err)) {
+      !qc::seccomp::Confine("cap_net_admin=pe", qc::seccomp::kNetdRequestLoop, &err)) {
     return Die(err);
   }
   return qc::netd::RunRequestLoop(s, kSock);

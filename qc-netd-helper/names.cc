@@ -4,19 +4,16 @@
 #include <string_view>
 
 namespace qc::netd {
-namespace {
 
 // Length is checked before anything else: a name longer than IFNAMSIZ-1 is
 // refused, never truncated (cf. CVE-2019-13164 in qemu-bridge-helper).
-bool Matches(const std::string& name, std::string_view prefix, std::size_t max_tail) {
+static bool Matches(const std::string& name, std::string_view prefix, std::size_t max_tail) {
   auto allowed = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   };
   return name.size() > prefix.size() && name.size() <= prefix.size() + max_tail &&
          name.starts_with(prefix) && std::all_of(name.begin() + prefix.size(), name.end(), allowed);
 }
-
-}  // namespace
 
 bool IsValidBridgeName(const std::string& name) {
   return Matches(name, "qc-", 12);

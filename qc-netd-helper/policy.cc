@@ -11,18 +11,17 @@
 #include <sstream>
 
 namespace qc::netd {
-namespace {
 
 constexpr off_t kMaxPolicyBytes = off_t{1} << 20;
 
-std::string Trim(const std::string& s) {
+static std::string Trim(const std::string& s) {
   const std::size_t b = s.find_first_not_of(" \t\r");
   return b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
 // Applies one "key = value" or "max_*[user] = value" line; returns what is
 // wrong with it, or "" if nothing is.
-std::string ApplyLine(const std::string& line, Policy* p) {
+static std::string ApplyLine(const std::string& line, Policy* p) {
   const std::size_t eq = line.find('=');
   if (eq == std::string::npos) {
     return "expected 'key = value'";
@@ -78,8 +77,6 @@ std::string ApplyLine(const std::string& line, Policy* p) {
   }
   return "unknown key '" + key + "'";
 }
-
-}  // namespace
 
 bool ParsePolicy(const std::string& text, Policy* out, std::string* err) {
   Policy p;
@@ -137,15 +134,12 @@ bool CallerAllowed(const Policy& p, const Caller& c) {
   auto listed = [](const std::vector<std::string>& v, const std::string& s) {
     return !s.empty() && std::find(v.begin(), v.end(), s) != v.end();
   };
-  bool allowed = (p.allow_users.empty() && p.allow_groups.empty()) ||
-                 listed(p.allow_users, c.user) || listed(p.allow_users, std::to_string(c.uid));
-  for (gid_t g : c.gids) {
-    allowed = allowed || listed(p.allow_groups, std::to_string(g));
-  }
-  for (const std::string& g : c.groups) {
-    allowed = allowed || listed(p.allow_groups, g);
-  }
-  return allowed;
+  auto gid_listed = [&](gid_t g) { return listed(p.allow_groups, std::to_string(g)); };
+  auto group_listed = [&](const std::string& g) { return listed(p.allow_groups, g); };
+  return (p.allow_users.empty() && p.allow_groups.empty()) || listed(p.allow_users, c.user) ||
+         listed(p.allow_users, std::to_string(c.uid)) ||
+         std::any_of(c.gids.begin(), c.gids.end(), gid_listed) ||
+         std::any_of(c.groups.begin(), c.groups.end(), group_listed);
 }
 
 Quotas EffectiveQuotas(const Policy& p, const Caller& c) {

@@ -1,5 +1,9 @@
 #include "seccomp_policy.h"
 
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -22,6 +26,21 @@ bool LoadPolicy(const Policy& policy, std::string* err) {
     *err = what + ": " + std::strerror(-rc);
   }
   return rc == 0;
+}
+
+bool Confine(const char* caps, const Policy& policy, std::string* err) {
+  cap_t c = cap_from_text(caps);
+  if (c == nullptr || cap_reset_ambient() != 0 || cap_set_proc(c) != 0) {
+    *err = std::string("cannot set capabilities to ") + caps + ": " + std::strerror(errno);
+    cap_free(c);
+    return false;
+  }
+  cap_free(c);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    *err = "cannot set no_new_privs";
+    return false;
+  }
+  return LoadPolicy(policy, err);
 }
 
 }  // namespace qc::seccomp

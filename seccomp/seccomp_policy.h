@@ -1,4 +1,6 @@
-// Loads a seccomp policy compiled at build time from seccomp/*.policy.
+// Confinement of the helper's processes: capabilities (libcap), no_new_privs
+// and the seccomp policies compiled at build time from seccomp/*.policy. The
+// helper binary is installed with cap_net_admin,cap_net_bind_service+ep.
 #pragma once
 
 #include <seccomp.h>
@@ -23,7 +25,10 @@ struct Policy {
 };
 
 // Installs the policy on the calling thread (requires no_new_privs).
-// Returns false and sets *err if libseccomp refuses a rule or the load.
 bool LoadPolicy(const Policy& policy, std::string* err);
+
+// Keeps exactly `caps` (cap_from_text syntax: what is not named is dropped,
+// ambient too), then sets no_new_privs and installs `policy`.
+bool Confine(const char* caps, const Policy& policy, std::string* err);
 
 }  // namespace qc::seccomp

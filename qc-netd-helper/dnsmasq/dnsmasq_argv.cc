@@ -1,4 +1,4 @@
-#include "dnsmasq/dnsmasq_argv.h"
+#include "dnsmasq/dnsmasq.h"
 
 #include <arpa/inet.h>
 
@@ -10,40 +10,36 @@
 #include "names.h"
 
 namespace qc::netd {
-namespace {
 
 constexpr auto npos = std::string::npos;
 const std::string kLabelChars = "abcdefghijklmnopqrstuvwxyz0123456789-";
 const std::string kPathChars = kLabelChars + "ABCDEFGHIJKLMNOPQRSTUVWXYZ._/";
 
-}  // namespace
-
-bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
+bool BuildDnsmasqArgv(const StartDnsmasq& p, const std::string& dnsmasq_path,
                       std::vector<std::string>* argv, std::string* err) {
-  const bool prefix_ok = p.prefix >= 16 && p.prefix <= 24;
-  const uint32_t gw = ntohl(p.gateway_be);
-  const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix) : 0;
+  const std::string& bridge = p.request().bridge();
+  const std::string& d = p.request().state_dir();
+  const std::string& dom = p.request().domain();
+  const bool prefix_ok = p.prefix() >= 16 && p.prefix() <= 24;
+  const uint32_t gw = ntohl(p.gateway_be());
+  const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix()) : 0;
   const std::string gateway = FormatIp(gw);
-  const std::string& d = p.state_dir;
-  const std::string& dom = p.domain;
   // Checked in this order; the first failure is the reply.
   const std::initializer_list<std::pair<bool, std::string>> checks = {
-      {!IsValidBridgeName(p.bridge),
-       "invalid bridge name '" + p.bridge + "' (want qc-[a-z0-9-]{1,12})"},
-      {!prefix_ok, "invalid prefix length " + std::to_string(p.prefix) + " (want 16..24)"},
+      {!IsValidBridgeName(bridge),
+       "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})"},
+      {!prefix_ok, "invalid prefix length " + std::to_string(p.prefix()) + " (want 16..24)"},
       {(gw & ~mask) == 0 || (gw | mask) == 0xffffffffU,
        "gateway " + gateway + " is the network or broadcast address"},
       {(gw & 0xffU) >= 10 && (gw & 0xffU) <= 250,
        "gateway " + gateway + " lies inside the DHCP range .10-.250"},
-      {d.empty(), "state_dir is empty"},
-      {d.starts_with('-'), "state_dir must not start with '-'"},
+      // Rules out relative paths and option injection ("-..." or "").
       {!d.starts_with('/'), "state_dir must be an absolute path"},
       {d.size() > 200, "state_dir is longer than 200 characters"},
       {d.find_first_not_of(kPathChars) != npos, "state_dir may only contain A-Z a-z 0-9 . _ / -"},
-      {d.find("//") != npos, "state_dir must not contain '//'"},
-      {d.find("/./") != npos || d.ends_with("/."), "state_dir must not contain a '.' component"},
-      {d.find("/../") != npos || d.ends_with("/.."), "state_dir must not contain a '..' component"},
-      {d.ends_with('/'), "state_dir must not end with '/'"},
+      {(d + '/').find("//") != npos || (d + '/').find("/./") != npos ||
+           (d + '/').find("/../") != npos,
+       "state_dir must be normalised: no '//', '.' or '..' component, no trailing '/'"},
       {dom.empty(), "domain is empty"},
       {dom.size() > 100, "domain is longer than 100 characters"},
       {dom.starts_with('-'), "domain must not start with '-'"},
@@ -70,7 +66,7 @@ bool BuildDnsmasqArgv(const DnsmasqParams& p, const std::string& dnsmasq_path,
       "--no-hosts",
       "--no-ping",  // so it needs no CAP_NET_RAW
       "--bind-dynamic",
-      "--interface=" + p.bridge,
+      "--interface=" + bridge,
       "--except-interface=lo",
       "--listen-address=" + gateway,
       "--dhcp-range=" + FormatIp(net24 | 10) + "," + FormatIp(net24 | 250) + "," + FormatIp(mask) +

@@ -1,11 +1,9 @@
-// Both ends of the launcher protocol: NUL-terminated fields in one datagram
-// each way. Request: start|count|stop and its fields; reply: status, number,
-// existed (0/1), message.
-#include "dnsmasq/launcher.h"
+#include "dnsmasq/dnsmasq.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/capability.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,63 +15,22 @@
 #include <fstream>
 #include <iterator>
 
-#include "caps.h"
 #include "dnsmasq-launcher.policy.h"
+#include "handlers/handlers.h"
 #include "names.h"
+#include "seccomp_policy.h"
 #include "seqpacket.h"
 
 namespace qc::netd {
-namespace {
 
-bool SendFields(int sock, const std::vector<std::string>& fields) {
-  std::string msg;
-  for (const std::string& f : fields) {
-    msg += f + '\0';
-  }
-  return SendMessage(sock, msg.data(), msg.size()) == 0;
-}
-
-// False on EOF or error; a truncated datagram gives no fields.
-bool ReceiveFields(int sock, std::vector<std::string>* fields) {
-  Received in;
-  if (ReceiveMessage(sock, &in) != 0 || in.eof) {
-    return false;
-  }
-  for (int fd : in.fds) {
-    close(fd);  // none expected
-  }
-  const std::string all = in.truncated ? "" : std::string(in.bytes.begin(), in.bytes.end());
-  fields->clear();
-  for (size_t start = 0, end = 0; (end = all.find('\0', start)) != std::string::npos;
-       start = end + 1) {
-    fields->push_back(all.substr(start, end - start));
-  }
-  return true;
-}
-
-// Request-loop side of one exchange.
-bool Call(int sock, const std::vector<std::string>& fields, DhcpResult* out, std::string* err) {
-  std::vector<std::string> f;
-  if (!SendFields(sock, fields) || !ReceiveFields(sock, &f)) {
-    *err = "the dnsmasq launcher is gone";
-    return false;
-  }
-  if (f.size() != 4) {
-    *err = "garbled reply from the dnsmasq launcher";
-    return false;
-  }
-  *out = {static_cast<Status>(std::atoi(f[0].c_str())), std::atoi(f[1].c_str()), f[2] == "1", f[3]};
-  return true;
-}
-
-std::string ReadFile(const std::string& path) {
+static std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
 // Pids of our dnsmasq binary running with real uid `uid` and the argument
 // --interface=<bridge> (any --interface=qc-... when bridge is empty).
-std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
+static std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
   const std::string word =
       std::string("\0--interface=", 13) + (bridge.empty() ? "qc-" : bridge + '\0');
   std::vector<int> pids;
@@ -94,9 +51,23 @@ std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
   return pids;
 }
 
+// In the dnsmasq child before execve: CAP_NET_ADMIN and CAP_NET_BIND_SERVICE
+// in every set including ambient, so they survive the exec of an unprivileged binary.
+static bool GiveAmbientNetCaps(std::string* err) {
+  cap_t c = cap_from_text("cap_net_admin,cap_net_bind_service=pei");
+  const bool ok = c != nullptr && cap_set_proc(c) == 0 &&
+                  cap_set_ambient(CAP_NET_ADMIN, CAP_SET) == 0 &&
+                  cap_set_ambient(CAP_NET_BIND_SERVICE, CAP_SET) == 0;
+  if (!ok) {
+    *err = std::string("cannot raise ambient capabilities: ") + std::strerror(errno);
+  }
+  cap_free(c);
+  return ok;
+}
+
 // Forks and execs dnsmasq. It daemonises: its first process exits once the
 // daemon serves or failed. Returns "" or why it failed, from its stderr.
-std::string Spawn(const std::vector<std::string>& argv) {
+static std::string Spawn(const std::vector<std::string>& argv) {
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
     return "pipe failed";
@@ -143,83 +114,78 @@ std::string Spawn(const std::vector<std::string>& argv) {
          (text.empty() ? "exit status " + std::to_string(wstatus) : text);
 }
 
-// f: "start", bridge, gateway (network order), prefix, state_dir, domain, quota.
-DhcpResult Start(const std::vector<std::string>& f, uid_t uid) {
-  const DnsmasqParams p{f[1], static_cast<uint32_t>(std::strtoul(f[2].c_str(), nullptr, 10)),
-                        std::atoi(f[3].c_str()), f[4], f[5]};
+static void Start(const StartDnsmasq& m, uid_t uid, unsigned max_dnsmasq, Reply* r) {
+  const std::string& bridge = m.request().bridge();
   std::vector<std::string> argv;
   std::string err;
-  if (!BuildDnsmasqArgv(p, QC_DNSMASQ_PATH, &argv, &err)) {  // validates the bridge name too
-    return {INVALID_ARGUMENT, 0, false, err};
+  if (!BuildDnsmasqArgv(m, QC_DNSMASQ_PATH, &argv, &err)) {  // validates the bridge name too
+    return SetReply(r, INVALID_ARGUMENT, err);
   }
-  const std::vector<int> running = FindDnsmasq(uid, p.bridge);
+  const std::vector<int> running = FindDnsmasq(uid, bridge);
   if (!running.empty()) {
-    return {OK, running[0], true,
-            "dnsmasq already serves " + p.bridge + " (pid " + std::to_string(running[0]) + ")"};
+    r->set_already_existed(true);
+    r->mutable_dhcp()->set_pid(running[0]);
+    return SetReply(
+        r, OK, "dnsmasq already serves " + bridge + " (pid " + std::to_string(running[0]) + ")");
   }
-  if (FindDnsmasq(uid, "").size() >= std::strtoul(f[6].c_str(), nullptr, 10)) {
-    return {QUOTA_EXCEEDED, 0, false, "dnsmasq quota reached (" + f[6] + ")"};
+  if (FindDnsmasq(uid, "").size() >= max_dnsmasq) {
+    return SetReply(r, QUOTA_EXCEEDED,
+                    "dnsmasq quota reached (" + std::to_string(max_dnsmasq) + ")");
   }
   err = Spawn(argv);
-  const std::vector<int> pids = err.empty() ? FindDnsmasq(uid, p.bridge) : std::vector<int>{};
+  const std::vector<int> pids = err.empty() ? FindDnsmasq(uid, bridge) : std::vector<int>{};
   if (pids.empty()) {
-    return {INTERNAL, 0, false, err.empty() ? "dnsmasq started but exited at once" : err};
+    return SetReply(r, INTERNAL, err.empty() ? "dnsmasq started but exited at once" : err);
   }
-  return {OK, pids[0], false,
-          "dnsmasq serving " + p.bridge + " (pid " + std::to_string(pids[0]) + ")"};
+  r->mutable_dhcp()->set_pid(pids[0]);
+  SetReply(r, OK, "dnsmasq serving " + bridge + " (pid " + std::to_string(pids[0]) + ")");
 }
 
-}  // namespace
-
-void RunLauncher(int sock, uid_t uid) {
+void RunLauncher(int sock, uid_t uid, unsigned max_dnsmasq) {
   std::string err;
   // Effective too: reading /proc/<dnsmasq>/exe is a ptrace-read check that
   // compares the target's permitted set with the caller's *effective* set.
-  if (!Confine("cap_net_admin,cap_net_bind_service=pe", seccomp::kDnsmasqLauncher, &err)) {
+  if (!seccomp::Confine("cap_net_admin,cap_net_bind_service=pe", seccomp::kDnsmasqLauncher, &err)) {
     (void)std::fprintf(stderr, "qc-netd-helper: dnsmasq launcher: %s\n", err.c_str());
     _exit(1);
   }
-  std::vector<std::string> f;
-  while (ReceiveFields(sock, &f)) {
-    DhcpResult r{OK, 0, false, ""};
-    if (f.size() == 7 && f[0] == "start") {
-      r = Start(f, uid);
-    } else if (f.size() == 1 && f[0] == "count") {
-      r.pid = static_cast<int>(FindDnsmasq(uid, "").size());
-    } else if (f.size() == 2 && f[0] == "stop" && IsValidBridgeName(f[1])) {
-      for (int pid : FindDnsmasq(uid, f[1])) {
+  for (;;) {
+    Received in;
+    LauncherRequest req;
+    Reply r;
+    if (ReceiveMessage(sock, &in) != 0 || in.eof) {
+      _exit(0);
+    }
+    CloseAll(&in.fds);  // none expected
+    const bool parsed =
+        !in.truncated && req.ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()));
+    if (parsed && req.has_start()) {
+      Start(req.start(), uid, max_dnsmasq, &r);
+    } else if (parsed && req.has_stop() && IsValidBridgeName(req.stop())) {
+      for (int pid : FindDnsmasq(uid, req.stop())) {
         kill(pid, SIGTERM);
       }
+      SetReply(&r, OK, "dnsmasq of " + req.stop() + " stopped");
+    } else if (parsed && req.has_count()) {
+      r.mutable_hello()->mutable_quota()->set_used_dnsmasq(FindDnsmasq(uid, "").size());
+      SetReply(&r, OK, "counted");
     } else {
-      r = {PROTOCOL_ERROR, 0, false, "bad launcher request"};
+      SetReply(&r, PROTOCOL_ERROR, "bad launcher request");
     }
-    SendFields(sock,
-               {std::to_string(r.status), std::to_string(r.pid), r.existed ? "1" : "0", r.message});
+    const std::string out = r.SerializeAsString();
+    SendMessage(sock, out.data(), out.size());
   }
-  _exit(0);
 }
 
-bool LauncherStart(int sock, const DnsmasqParams& p, unsigned max_instances, DhcpResult* out,
-                   std::string* err) {
-  return Call(sock,
-              {"start", p.bridge, std::to_string(p.gateway_be), std::to_string(p.prefix),
-               p.state_dir, p.domain, std::to_string(max_instances)},
-              out, err);
-}
-
-bool LauncherCount(int sock, unsigned* count, std::string* err) {
-  DhcpResult r;
-  const bool ok = Call(sock, {"count"}, &r, err);
-  *count = static_cast<unsigned>(r.pid);
-  return ok;
-}
-
-bool LauncherStop(int sock, const std::string& bridge, std::string* err) {
-  DhcpResult r;
-  if (Call(sock, {"stop", bridge}, &r, err) && r.status != OK) {
-    *err = r.message;
+bool CallLauncher(int sock, const LauncherRequest& req, Reply* r) {
+  const std::string out = req.SerializeAsString();
+  Received in;
+  if (SendMessage(sock, out.data(), out.size()) != 0 || ReceiveMessage(sock, &in) != 0 || in.eof ||
+      in.truncated || !r->ParseFromArray(in.bytes.data(), static_cast<int>(in.bytes.size()))) {
+    SetReply(r, INTERNAL, "no answer from the dnsmasq launcher");
   }
-  return r.status == OK;
+  CloseAll(&in.fds);
+  return r->status() == OK;
 }
 
 }  // namespace qc::netd

@@ -6,11 +6,10 @@
 #include "handlers/handlers.h"
 
 namespace qc::netd {
-namespace {
 
 // *what: the first address or route of another interface (not the default
 // route) that overlaps `subnet`, or "".
-bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, Reply* r) {
+static bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, Reply* r) {
   std::vector<AddrInfo> addrs;
   std::vector<AddrInfo> routes;
   std::vector<LinkInfo> links;
@@ -32,15 +31,6 @@ bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, 
   }
   return true;
 }
-
-void RandomBackoff() {
-  unsigned char b = 7;
-  (void)getrandom(&b, 1, 0);
-  const timespec ts{0, (1 + b % 20) * 1000000L};  // 1-20 ms
-  nanosleep(&ts, nullptr);
-}
-
-}  // namespace
 
 void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
   std::vector<LinkInfo> links;
@@ -103,7 +93,10 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
     if (!rechecked) {
       return;
     }
-    RandomBackoff();
+    unsigned char b = 7;
+    (void)getrandom(&b, 1, 0);
+    const timespec backoff{0, (1 + b % 20) * 1000000L};  // 1-20 ms
+    nanosleep(&backoff, nullptr);
   }
   SetReply(r, CONFLICT, "subnet " + FormatCidr(subnet) + " is contended (" + what + "); try again");
 }

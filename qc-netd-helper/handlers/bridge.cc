@@ -1,4 +1,8 @@
+// CreateBridge, and DeleteBridge/DeleteTap: absent is fine (idempotent), and
+// only a link of that kind carrying the caller's alias is ever deleted.
+#include "dnsmasq/dnsmasq.h"
 #include "handlers/handlers.h"
+#include "nat/nat.h"
 
 namespace qc::netd {
 
@@ -43,6 +47,32 @@ void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r) {
   if (!existed) {
     DeleteLink(s.rtnl, ifindex, &err);  // the reply already says why
   }
+}
+
+void HandleDelete(Session& s, const std::string& name, bool tap, Reply* r) {
+  std::vector<LinkInfo> links;
+  std::string err;
+  const LinkInfo* l = FindOwned(s, name, tap, &links, r);
+  if (r->status() == NOT_FOUND) {
+    r->set_already_existed(true);
+    return SetReply(r, OK, r->message());
+  }
+  if (l == nullptr) {
+    return;
+  }
+  // A bridge takes its NAT rules and its dnsmasq with it.
+  LauncherRequest stop;
+  stop.set_stop(name);
+  if (!tap && !NatDisable(name, &err)) {
+    return SetReply(r, INTERNAL, err);
+  }
+  if (!tap && !CallLauncher(s.launcher_fd, stop, r)) {
+    return;
+  }
+  if (!DeleteLink(s.rtnl, l->ifindex, &err)) {
+    return SetReply(r, INTERNAL, err);
+  }
+  SetReply(r, OK, name + " deleted");
 }
 
 }  // namespace qc::netd

@@ -6,15 +6,14 @@
 #include <cerrno>
 #include <cstring>
 
-#include "dnsmasq/launcher.h"
+#include "dnsmasq/dnsmasq.h"
 #include "handlers/handlers.h"
 #include "nat/nat.h"
 
 namespace qc::netd {
-namespace {
 
 // The caller's own bridge `name` and its address, which it must have.
-bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r) {
+static bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r) {
   std::vector<LinkInfo> links;
   std::vector<AddrInfo> addrs;
   std::string err;
@@ -33,8 +32,6 @@ bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r
   *out = addrs[0].cidr;
   return true;
 }
-
-}  // namespace
 
 void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r) {
   const int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
@@ -73,24 +70,14 @@ void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
 
 void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r) {
   Cidr c;
-  DhcpResult res;
-  std::string err;
+  LauncherRequest start;
   if (!OwnedBridgeAddress(s, req.bridge(), &c, r)) {
     return;
   }
-  // The launcher's framing is NUL-terminated fields: a NUL would shift them.
-  if ((req.state_dir() + req.domain()).find('\0') != std::string::npos) {
-    return SetReply(r, INVALID_ARGUMENT, "state_dir and domain must not contain NUL bytes");
-  }
-  const DnsmasqParams p{req.bridge(), htonl(c.addr), c.prefix, req.state_dir(), req.domain()};
-  if (!LauncherStart(s.launcher_fd, p, s.quotas.max_dnsmasq, &res, &err)) {
-    return SetReply(r, INTERNAL, err);
-  }
-  if (res.status == OK) {
-    r->set_already_existed(res.existed);
-    r->mutable_dhcp()->set_pid(res.pid);
-  }
-  SetReply(r, res.status, res.message);
+  *start.mutable_start()->mutable_request() = req;
+  start.mutable_start()->set_gateway_be(htonl(c.addr));
+  start.mutable_start()->set_prefix(c.prefix);
+  CallLauncher(s.launcher_fd, start, r);
 }
 
 void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {

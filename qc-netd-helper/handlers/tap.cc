@@ -11,12 +11,11 @@
 #include "seqpacket.h"
 
 namespace qc::netd {
-namespace {
 
 // Opens `queues` fds of a new, non-persistent TAP owned by uid/gid. On
 // failure no fd stays open, so the TAP is gone again.
-bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid, std::vector<int>* fds,
-             std::string* err) {
+static bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid,
+                    std::vector<int>* fds, std::string* err) {
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, name.c_str(), name.size());  // size checked by IsValidTapName
   // IFF_TUN_EXCL: the first queue never attaches to an existing (someone
@@ -33,7 +32,9 @@ bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid, std
         (q == 0 && (ioctl(fd, TUNSETOWNER, static_cast<unsigned long>(uid)) != 0 ||
                     ioctl(fd, TUNSETGROUP, static_cast<unsigned long>(gid)) != 0))) {
       *err = "TAP " + name + ": " +
-             (errno == EBUSY ? "a device of that name already exists" : std::strerror(errno));
+             (errno == EBUSY
+                  ? "a link of that name already exists (a TAP lives while an fd of it is open)"
+                  : std::strerror(errno));
       CloseAll(fds);
       return false;
     }
@@ -41,8 +42,6 @@ bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid, std
   }
   return true;
 }
-
-}  // namespace
 
 void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int>* fds) {
   const std::string& name = req.name();
@@ -61,12 +60,6 @@ void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int
     return;
   }
   const int master = bridge->ifindex;
-  if (const LinkInfo* l = FindLink(links, name); l != nullptr) {
-    return SetReply(r, CONFLICT,
-                    name + (AliasOwnedBy(l->alias, s.caller.uid)
-                                ? " already exists and is in use (a TAP lives while its fd is open)"
-                                : " already exists and is not yours"));
-  }
   if (!CheckQuota(s, links, true, 1, r)) {
     return;
   }

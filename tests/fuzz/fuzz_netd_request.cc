@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cidr.h"
-#include "dnsmasq/dnsmasq_argv.h"
+#include "dnsmasq/dnsmasq.h"
 #include "names.h"
 #include "netd.pb.h"
 #include "policy.h"
@@ -98,7 +98,12 @@ void AnyString(const std::string& s) {
 
 void Dnsmasq(const std::string& bridge, uint32_t gateway_be, int prefix, const std::string& dir,
              const std::string& domain) {
-  const qc::netd::DnsmasqParams p{bridge, gateway_be, prefix, dir, domain};
+  qc::netd::StartDnsmasq p;
+  p.mutable_request()->set_bridge(bridge);
+  p.mutable_request()->set_state_dir(dir);
+  p.mutable_request()->set_domain(domain);
+  p.set_gateway_be(gateway_be);
+  p.set_prefix(prefix);
   std::vector<std::string> argv;
   std::string err;
   if (!qc::netd::BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) {

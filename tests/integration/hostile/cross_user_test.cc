@@ -77,7 +77,7 @@ TEST(HostileCrossUser, Cve2017_5985_UserBCannotTouchAnythingOfUserA) {
            Case{"CreateBridge of A's name", CreateBridgeReq("qc-victim"), netd::CONFLICT,
                 "already exists and is not a qemu-compose bridge of uid"},
            Case{"CreateTap of A's TAP name", CreateTapReq("tap-victim", "qc-b-own"), netd::CONFLICT,
-                "already exists and is not yours"},
+                "TAP tap-victim: a link of that name already exists"},
            Case{"AddAddress with A's subnet", AddAddressReq("qc-b-own", "172.16.70.1/24"),
                 netd::CONFLICT, "overlaps address 172.16.70.1/24 on qc-victim"},
            Case{"AddAddress with a subnet inside A's", AddAddressReq("qc-b-own", "172.16.0.1/16"),

@@ -68,17 +68,17 @@ TEST_F(HostilePaths, MalformedStateDirsAreRefusedByShape) {
     const char* says;
   };
   for (const Case& k : {
-           Case{"", "state_dir is empty"},
+           Case{"", "must be an absolute path"},
            Case{"relative/dir", "must be an absolute path"},
            Case{"./x", "must be an absolute path"},
            Case{"../../etc", "must be an absolute path"},
-           Case{"-/x", "must not start with '-'"},
-           Case{"--dhcp-script=/bin/sh", "must not start with '-'"},
-           Case{dir_ + "/../../etc", "'..' component"},
-           Case{dir_ + "/..", "'..' component"},
-           Case{dir_ + "/./x", "'.' component"},
-           Case{dir_ + "//x", "'//'"},
-           Case{dir_ + "/", "must not end with '/'"},
+           Case{"-/x", "must be an absolute path"},
+           Case{"--dhcp-script=/bin/sh", "must be an absolute path"},
+           Case{dir_ + "/../../etc", "must be normalised"},
+           Case{dir_ + "/..", "must be normalised"},
+           Case{dir_ + "/./x", "must be normalised"},
+           Case{dir_ + "//x", "must be normalised"},
+           Case{dir_ + "/", "must be normalised"},
            Case{dir_ + "/a\nb", "may only contain"},
            Case{dir_ + "/a,b", "may only contain"},
            Case{dir_ + "/a b", "may only contain"},
@@ -86,7 +86,7 @@ TEST_F(HostilePaths, MalformedStateDirsAreRefusedByShape) {
            Case{dir_ + "/a;b", "may only contain"},
            Case{dir_ + "/$HOME", "may only contain"},
            Case{dir_ + "/caf\xc3\xa9", "may only contain"},
-           Case{dir_ + std::string("\0/etc", 5), "must not contain NUL"},
+           Case{dir_ + std::string("\0/etc", 5), "may only contain"},
            Case{"/" + std::string(250, 'a'), "longer than 200"},
        }) {
     netd::Reply r = Start(k.dir);

@@ -1,4 +1,4 @@
-#include "dnsmasq/dnsmasq_argv.h"
+#include "dnsmasq/dnsmasq.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -15,12 +15,18 @@ uint32_t Ip(const char* dotted) {
   return a.s_addr;
 }
 
-DnsmasqParams Good() {
-  return {"qc-1a2b3c-net", Ip("172.16.5.1"), 24, "/home/u/p/.qemu-compose/net-1", "demo.qc"};
+StartDnsmasq Good() {
+  StartDnsmasq p;
+  p.mutable_request()->set_bridge("qc-1a2b3c-net");
+  p.mutable_request()->set_state_dir("/home/u/p/.qemu-compose/net-1");
+  p.mutable_request()->set_domain("demo.qc");
+  p.set_gateway_be(Ip("172.16.5.1"));
+  p.set_prefix(24);
+  return p;
 }
 
 // Returns the error message, or "OK" when the params are accepted.
-std::string Error(const DnsmasqParams& p) {
+std::string Error(const StartDnsmasq& p) {
   std::vector<std::string> argv = {"untouched"};
   std::string err;
   if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) {
@@ -63,9 +69,9 @@ TEST(DnsmasqArgv, ExactArgvForSlash24) {
 }
 
 TEST(DnsmasqArgv, ShorterPrefixKeepsRangeInGatewaySlash24) {
-  DnsmasqParams p = Good();
-  p.gateway_be = Ip("172.20.3.1");
-  p.prefix = 16;
+  StartDnsmasq p = Good();
+  p.set_gateway_be(Ip("172.20.3.1"));
+  p.set_prefix(16);
   std::vector<std::string> argv;
   std::string err;
   ASSERT_TRUE(BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) << err;
@@ -76,64 +82,66 @@ TEST(DnsmasqArgv, RejectsBadBridgeNames) {
   const std::string msg = "(want qc-[a-z0-9-]{1,12})";
   for (const char* name : {"", "qc-", "eth0", "lo", "qc-UPPER", "qc-a,b", "qc-a b", "qc-a\n",
                            "qc-1234567890123", "qc-é", "QC-abc", "-qc-a"}) {
-    DnsmasqParams p = Good();
-    p.bridge = name;
-    EXPECT_EQ(Error(p), "invalid bridge name '" + p.bridge + "' " + msg) << name;
+    StartDnsmasq p = Good();
+    p.mutable_request()->set_bridge(name);
+    EXPECT_EQ(Error(p), "invalid bridge name '" + p.request().bridge() + "' " + msg) << name;
   }
 }
 
 TEST(DnsmasqArgv, RejectsBadPrefix) {
   for (int prefix : {-1, 0, 8, 15, 25, 32, 33}) {
-    DnsmasqParams p = Good();
-    p.prefix = prefix;
+    StartDnsmasq p = Good();
+    p.set_prefix(prefix);
     EXPECT_EQ(Error(p), "invalid prefix length " + std::to_string(prefix) + " (want 16..24)");
   }
 }
 
 TEST(DnsmasqArgv, RejectsGatewayThatIsNetworkBroadcastOrInRange) {
-  DnsmasqParams p = Good();
-  p.gateway_be = Ip("172.16.5.0");
+  StartDnsmasq p = Good();
+  p.set_gateway_be(Ip("172.16.5.0"));
   EXPECT_EQ(Error(p), "gateway 172.16.5.0 is the network or broadcast address");
-  p.gateway_be = Ip("172.16.5.255");
+  p.set_gateway_be(Ip("172.16.5.255"));
   EXPECT_EQ(Error(p), "gateway 172.16.5.255 is the network or broadcast address");
-  p.gateway_be = Ip("172.16.5.10");
+  p.set_gateway_be(Ip("172.16.5.10"));
   EXPECT_EQ(Error(p), "gateway 172.16.5.10 lies inside the DHCP range .10-.250");
-  p.gateway_be = Ip("172.16.5.254");
+  p.set_gateway_be(Ip("172.16.5.254"));
   EXPECT_EQ(Error(p), "OK");
 }
 
 TEST(DnsmasqArgv, RejectsBadStateDirs) {
+  const std::string kNotNormal =
+      "state_dir must be normalised: no '//', '.' or '..' component, no trailing '/'";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"", "state_dir is empty"},
+      {"", "state_dir must be an absolute path"},
       {"relative/dir", "state_dir must be an absolute path"},
-      {"-/x", "state_dir must not start with '-'"},
-      {"--conf-file=/etc/evil", "state_dir must not start with '-'"},
+      {"-/x", "state_dir must be an absolute path"},
+      {"--conf-file=/etc/evil", "state_dir must be an absolute path"},
       {"/a" + std::string(199, 'b'), "state_dir is longer than 200 characters"},
       {"/a,b", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
       {"/a\nb", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
       {"/a b", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
       {"/caf\xc3\xa9", "state_dir may only contain A-Z a-z 0-9 . _ / -"},
       {std::string("/a\0b", 4), "state_dir may only contain A-Z a-z 0-9 . _ / -"},
-      {"/a//b", "state_dir must not contain '//'"},
-      {"/a/./b", "state_dir must not contain a '.' component"},
-      {"/a/.", "state_dir must not contain a '.' component"},
-      {"/a/../b", "state_dir must not contain a '..' component"},
-      {"/a/..", "state_dir must not contain a '..' component"},
-      {"/a/", "state_dir must not end with '/'"},
-      {"/", "state_dir must not end with '/'"},
+      {"/a//b", kNotNormal},
+      {"/a/./b", kNotNormal},
+      {"/a/.", kNotNormal},
+      {"/a/../b", kNotNormal},
+      {"/a/..", kNotNormal},
+      {"/a/", kNotNormal},
+      {"/", kNotNormal},
   };
   for (const auto& [dir, msg] : cases) {
-    DnsmasqParams p = Good();
-    p.state_dir = dir;
+    StartDnsmasq p = Good();
+    p.mutable_request()->set_state_dir(dir);
     EXPECT_EQ(Error(p), msg) << dir;
   }
 }
 
 TEST(DnsmasqArgv, AcceptsStateDirAtLimitAndDotsInsideNames) {
-  DnsmasqParams p = Good();
-  p.state_dir = "/" + std::string(199, 'a');
+  StartDnsmasq p = Good();
+  p.mutable_request()->set_state_dir("/" + std::string(199, 'a'));
   EXPECT_EQ(Error(p), "OK");
-  p.state_dir = "/home/u/.qemu-compose/..net/a..b/x.";
+  p.mutable_request()->set_state_dir("/home/u/.qemu-compose/..net/a..b/x.");
   EXPECT_EQ(Error(p), "OK");
 }
 
@@ -155,15 +163,16 @@ TEST(DnsmasqArgv, RejectsBadDomains) {
       {"demo-.qc", "domain has a label starting or ending with '-'"},
   };
   for (const auto& [domain, msg] : cases) {
-    DnsmasqParams p = Good();
-    p.domain = domain;
+    StartDnsmasq p = Good();
+    p.mutable_request()->set_domain(domain);
     EXPECT_EQ(Error(p), msg) << domain;
   }
 }
 
 TEST(DnsmasqArgv, AcceptsLongestDomain) {
-  DnsmasqParams p = Good();
-  p.domain = std::string(63, 'a') + "." + std::string(36, 'b');  // exactly 100
+  StartDnsmasq p = Good();
+  p.mutable_request()->set_domain(std::string(63, 'a') + "." +
+                                  std::string(36, 'b'));  // exactly 100
   EXPECT_EQ(Error(p), "OK");
 }
 
@@ -189,16 +198,16 @@ TEST(DnsmasqArgv, EveryByteIsAcceptedOnlyFromItsCharset) {
   const std::string name_chars = "abcdefghijklmnopqrstuvwxyz0123456789-";
   for (int b = 0; b < 256; ++b) {
     const char c = static_cast<char>(b);
-    DnsmasqParams dir = Good();
-    dir.state_dir = std::string("/a") + c + "b";
-    DnsmasqParams dom = Good();
-    dom.domain = std::string("a") + c + "b";
-    DnsmasqParams br = Good();
-    br.bridge = std::string("qc-a") + c + "b";
+    StartDnsmasq dir = Good();
+    dir.mutable_request()->set_state_dir(std::string("/a") + c + "b");
+    StartDnsmasq dom = Good();
+    dom.mutable_request()->set_domain(std::string("a") + c + "b");
+    StartDnsmasq br = Good();
+    br.mutable_request()->set_bridge(std::string("qc-a") + c + "b");
     EXPECT_EQ(Error(dir) == "OK", path_chars.find(c) != std::string::npos) << b;
     EXPECT_EQ(Error(dom) == "OK", name_chars.find(c) != std::string::npos || c == '.') << b;
     EXPECT_EQ(Error(br) == "OK", name_chars.find(c) != std::string::npos) << b;
-    for (const DnsmasqParams& p : {dir, dom, br}) {
+    for (const StartDnsmasq& p : {dir, dom, br}) {
       std::vector<std::string> argv;
       std::string err;
       if (BuildDnsmasqArgv(p, "/usr/sbin/dnsmasq", &argv, &err)) {

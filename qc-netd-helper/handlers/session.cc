@@ -1,6 +1,8 @@
-#include "session.h"
+#include "handlers/handlers.h"
 
 #include <unistd.h>
+
+#include <algorithm>
 
 namespace qc::netd {
 
@@ -36,11 +38,9 @@ bool LoadLinks(Session& s, std::vector<LinkInfo>* links, Reply* r) {
 }
 
 unsigned CountOwned(const Session& s, const std::vector<LinkInfo>& links, const char* kind) {
-  unsigned n = 0;
-  for (const LinkInfo& l : links) {
-    n += l.kind == kind && AliasOwnedBy(l.alias, s.caller.uid) ? 1 : 0;
-  }
-  return n;
+  return std::count_if(links.begin(), links.end(), [&](const LinkInfo& l) {
+    return l.kind == kind && AliasOwnedBy(l.alias, s.caller.uid);
+  });
 }
 
 bool CheckQuota(const Session& s, const std::vector<LinkInfo>& links, bool tap, unsigned adding,
