@@ -20,6 +20,7 @@ bool BuildDnsmasqArgv(const StartDnsmasq& p, const std::string& dnsmasq_path,
   const std::string& bridge = p.request().bridge();
   const std::string& d = p.request().state_dir();
   const std::string& dom = p.request().domain();
+  const std::string d_end = d + '/';  // a last component is then matched like the others
   const bool prefix_ok = p.prefix() >= 16 && p.prefix() <= 24;
   const uint32_t gw = ntohl(p.gateway_be());
   const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix()) : 0;
@@ -37,8 +38,7 @@ bool BuildDnsmasqArgv(const StartDnsmasq& p, const std::string& dnsmasq_path,
       {!d.starts_with('/'), "state_dir must be an absolute path"},
       {d.size() > 200, "state_dir is longer than 200 characters"},
       {d.find_first_not_of(kPathChars) != npos, "state_dir may only contain A-Z a-z 0-9 . _ / -"},
-      {(d + '/').find("//") != npos || (d + '/').find("/./") != npos ||
-           (d + '/').find("/../") != npos,
+      {d_end.find("//") != npos || d_end.find("/./") != npos || d_end.find("/../") != npos,
        "state_dir must be normalised: no '//', '.' or '..' component, no trailing '/'"},
       {dom.empty(), "domain is empty"},
       {dom.size() > 100, "domain is longer than 100 characters"},
