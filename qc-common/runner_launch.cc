@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 
 #include "seqpacket.h"
 #include "stop_vm.h"
+#include "subprocess.h"
 
 namespace qc {
 namespace {
@@ -24,31 +24,6 @@ long long NowMs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// Child side, between fork and exec: async-signal-safe calls only.
-[[noreturn]] void ExecRunnerChild(const char* path, int sock, int log_fd, int null_fd) {
-  if (fork() != 0) {
-    _exit(0);  // the middle process; its exit reparents the runner away from us
-  }
-  setsid();
-  sigset_t all;
-  sigemptyset(&all);
-  sigprocmask(SIG_SETMASK, &all, nullptr);
-  // Move the sources above the targets first so no dup2 clobbers another.
-  int s = fcntl(sock, F_DUPFD, 10);
-  int l = fcntl(log_fd, F_DUPFD, 10);
-  int n = fcntl(null_fd, F_DUPFD, 10);
-  if (s < 0 || l < 0 || n < 0 || dup2(n, 0) < 0 || dup2(l, 1) < 0 || dup2(l, 2) < 0 ||
-      dup2(s, 3) < 0) {
-    _exit(126);
-  }
-  close_range(4, ~0U, 0);
-  char* const argv[] = {const_cast<char*>(path), nullptr};
-  execv(path, argv);
-  static const char kMsg[] = "error: cannot execute the VM runner";
-  (void)send(3, kMsg, sizeof(kMsg) - 1, MSG_NOSIGNAL);
-  _exit(127);
 }
 
 }  // namespace
@@ -73,31 +48,28 @@ bool StartRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
     *err = "cannot open runner log " + log_path + ": " + std::strerror(errno);
     return false;
   }
-  int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   int sv[2];
-  if (null_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
     *err = "cannot create runner socket: " + std::string(std::strerror(errno));
     close(log_fd);
-    if (null_fd >= 0) {
-      close(null_fd);
-    }
     return false;
   }
-  pid_t middle = fork();
-  if (middle == 0) {
-    ExecRunnerChild(runner_path.c_str(), sv[1], log_fd, null_fd);
-  }
-  int fork_errno = errno;
+  // Detached (double fork, new session): the runner, later QEMU, is never
+  // our child, so nothing has to wait for it and no zombie is left behind.
+  SpawnOptions opts;
+  opts.argv = {runner_path};
+  opts.in = Redirect::Null();
+  opts.out = Redirect::Fd(log_fd);
+  opts.err = Redirect::Fd(log_fd);
+  opts.pass_fds = {{3, sv[1]}};
+  std::string spawn_error;
+  bool started = SpawnDetached(opts, &spawn_error);
   close(sv[1]);
   close(log_fd);
-  close(null_fd);
-  if (middle < 0) {
+  if (!started) {
     close(sv[0]);
-    *err = "fork: " + std::string(std::strerror(fork_errno));
+    *err = "error: cannot execute the VM runner (" + spawn_error + ")";
     return false;
-  }
-  int status = 0;
-  while (waitpid(middle, &status, 0) < 0 && errno == EINTR) {
   }
   p->sock = sv[0];
   p->deadline_ms = NowMs() + kRunnerAnswerTimeoutMs;

@@ -1,5 +1,4 @@
 // `qemu-compose up`: networks, then one qc-vmrunner per VM, idempotently.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +25,7 @@
 #include "planner/up_plan.h"
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
+#include "subprocess.h"
 
 namespace qc::commands {
 namespace {
@@ -76,21 +76,21 @@ pid_t StartSshKeygen(const Context& ctx) {
   if (!state::MakeDirs(ctx.layout.root + "/ssh", &err)) {
     return 0;
   }
-  std::string comment = "qemu-compose " + ctx.project.name;
-  pid_t pid = fork();
-  if (pid == 0) {
-    (void)std::freopen("/dev/null", "w", stdout);
-    (void)std::freopen("/dev/null", "w", stderr);
-    execlp("ssh-keygen", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment.c_str(), "-f",
-           key.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid > 0 ? pid : 0;
+  SpawnOptions opts;
+  opts.argv = {"ssh-keygen", "-q", "-t", "ed25519",
+               "-N",         "",   "-C", "qemu-compose " + ctx.project.name,
+               "-f",         key};
+  opts.search_path = true;
+  opts.in = Redirect::Null();
+  opts.out = Redirect::Null();
+  opts.err = Redirect::Null();
+  Child child;
+  return Spawn(opts, &child, &err) ? child.pid() : 0;
 }
 
 void Reap(pid_t pid) {
-  int status = 0;
-  while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (pid > 0) {
+    (void)Wait(pid);
   }
 }
 

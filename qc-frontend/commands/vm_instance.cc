@@ -1,6 +1,5 @@
 #include "commands/vm_instance.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -14,6 +13,7 @@
 #include "paths/exe_paths.h"
 #include "runner_launch.h"
 #include "state/atomic_file.h"
+#include "subprocess.h"
 #include "vmspec.pb.h"
 
 namespace qc::commands {
@@ -31,35 +31,28 @@ std::string NowUtc() {
   return buf;
 }
 
-// Runs argv without a shell; false + its stderr-less reason on failure.
+// Runs argv (argv[0] looked up in PATH) without a shell; false + the
+// command and its first stderr line on failure.
 bool RunTool(const std::vector<std::string>& argv, std::string* error) {
-  pid_t pid = fork();
-  if (pid < 0) {
-    *error = "fork failed";
-    return false;
-  }
-  if (pid == 0) {
-    std::vector<char*> args;
-    args.reserve(argv.size());
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+  SpawnOptions opts;
+  opts.argv = argv;
+  opts.search_path = true;
+  opts.in = Redirect::Null();
+  opts.err = Redirect::Pipe();
+  RunResult r = RunProcess(opts);
+  if (r.Success()) {
     return true;
   }
   std::string cmd;
   for (const auto& a : argv) {
     cmd += (cmd.empty() ? "" : " ") + a;
   }
-  *error = "`" + cmd + "` failed" +
-           (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is qemu-utils installed?)" : "");
+  std::string said = r.err.substr(0, r.err.find('\n'));
+  *error = "`" + cmd + "` " +
+           (r.spawn_error.empty() ? r.status.Describe() + (said.empty() ? "" : ": " + said)
+                                  : "failed: " + r.spawn_error) +
+           (r.spawn_error.find("No such file") != std::string::npos ? " (is qemu-utils installed?)"
+                                                                    : "");
   return false;
 }
 

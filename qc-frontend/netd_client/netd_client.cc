@@ -1,14 +1,13 @@
 #include "netd_client.h"
 
-#include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "seqpacket.h"
+#include "subprocess.h"
 
 namespace qc::netd_client {
 
@@ -57,25 +56,18 @@ std::unique_ptr<NetdClient> NetdClient::Spawn(const std::string& helper_path, st
     *error = std::string("socketpair: ") + std::strerror(errno);
     return nullptr;
   }
-  pid_t pid = fork();
-  if (pid < 0) {
-    *error = std::string("fork: ") + std::strerror(errno);
+  // The helper expects its socket on fd 3 and nothing else inherited.
+  SpawnOptions opts;
+  opts.argv = {helper_path};
+  opts.pass_fds = {{3, sp[1]}};
+  Child child;
+  bool spawned = qc::Spawn(opts, &child, error);
+  close(sp[1]);
+  if (!spawned) {
     close(sp[0]);
-    close(sp[1]);
     return nullptr;
   }
-  if (pid == 0) {
-    // Child: the helper expects its socket on fd 3 and nothing else inherited.
-    if (sp[1] == 3) {
-      fcntl(3, F_SETFD, 0);
-    } else if (dup2(sp[1], 3) < 0) {
-      _exit(127);
-    }
-    execl(helper_path.c_str(), helper_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(sp[1]);
-  std::unique_ptr<NetdClient> client(new NetdClient(sp[0], pid));
+  std::unique_ptr<NetdClient> client(new NetdClient(sp[0], child.pid()));
   // The Hello is queued now; the helper answers once it has started up.
   Request req;
   req.mutable_hello()->set_version(kProtocolVersion);
@@ -103,9 +95,7 @@ bool NetdClient::FinishHandshake(std::string* error) {
 
 NetdClient::~NetdClient() {
   close(sock_);  // helper sees EOF and exits
-  int status = 0;
-  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
+  (void)qc::Wait(pid_);
 }
 
 bool NetdClient::Call(const Request& req, Reply* reply, std::vector<int>* fds, std::string* error) {
@@ -190,42 +180,6 @@ bool NetdClient::Receive(Reply* reply, std::vector<int>* fds, std::string* error
   return true;
 }
 
-bool NetdClient::CreateBridge(const std::string& name, bool* already, std::string* error) {
-  Request req;
-  req.mutable_create_bridge()->set_name(name);
-  Reply reply;
-  if (!Call(req, &reply, nullptr, error)) {
-    return false;
-  }
-  if (already != nullptr) {
-    *already = reply.already_existed();
-  }
-  return true;
-}
-
-bool NetdClient::AddAddress(const std::string& bridge, const std::string& cidr,
-                            std::string* error) {
-  Request req;
-  req.mutable_add_address()->set_bridge(bridge);
-  req.mutable_add_address()->set_cidr(cidr);
-  Reply reply;
-  return Call(req, &reply, nullptr, error);
-}
-
-bool NetdClient::SetForwarding(std::string* error) {
-  Request req;
-  req.mutable_set_forwarding();
-  Reply reply;
-  return Call(req, &reply, nullptr, error);
-}
-
-bool NetdClient::EnableNat(const std::string& bridge, std::string* error) {
-  Request req;
-  req.mutable_enable_nat()->set_bridge(bridge);
-  Reply reply;
-  return Call(req, &reply, nullptr, error);
-}
-
 bool NetdClient::DisableNat(const std::string& bridge, std::string* error) {
   Request req;
   req.mutable_disable_nat()->set_bridge(bridge);
@@ -250,26 +204,6 @@ bool NetdClient::StartDhcp(const std::string& bridge, const std::string& state_d
   if (pid != nullptr) {
     *pid = reply.dhcp().pid();
   }
-  return true;
-}
-
-bool NetdClient::CreateTap(const std::string& name, const std::string& bridge,
-                           std::vector<int>* fds, std::string* error) {
-  Request req;
-  auto* t = req.mutable_create_tap();
-  t->set_name(name);
-  t->set_bridge(bridge);
-  t->set_queues(1);
-  Reply reply;
-  std::vector<int> got;
-  if (!Call(req, &reply, &got, error)) {
-    return false;
-  }
-  if (got.empty()) {
-    *error = "network helper created TAP " + name + " but sent no fd";
-    return false;
-  }
-  fds->insert(fds->end(), got.begin(), got.end());
   return true;
 }
 

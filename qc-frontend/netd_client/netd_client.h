@@ -42,17 +42,10 @@ class NetdClient {
                std::vector<std::vector<int>>* fds, std::vector<std::string>* errors,
                std::string* error);
 
-  // Convenience wrappers; `already` (optional) reports an idempotent no-op.
-  bool CreateBridge(const std::string& name, bool* already, std::string* error);
-  bool AddAddress(const std::string& bridge, const std::string& cidr, std::string* error);
-  bool SetForwarding(std::string* error);
-  bool EnableNat(const std::string& bridge, std::string* error);
+  // Convenience wrappers for the single calls the commands make.
   bool DisableNat(const std::string& bridge, std::string* error);
   bool StartDhcp(const std::string& bridge, const std::string& state_dir, const std::string& domain,
                  int* pid, std::string* error);
-  // One fd per queue.
-  bool CreateTap(const std::string& name, const std::string& bridge, std::vector<int>* fds,
-                 std::string* error);
   // NOT_FOUND counts as success (idempotent).
   bool DeleteTap(const std::string& name, std::string* error);
   bool DeleteBridge(const std::string& name, std::string* error);

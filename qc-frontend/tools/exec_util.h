@@ -21,7 +21,7 @@ struct CaptureResult {
   std::string first_line;  // first line of stdout+stderr, trimmed
 };
 // Runs argv[0] (a path) with argv, stdin from /dev/null, and returns its exit
-// status and first output line.
+// status and first output line. Killed after 10 s (exit_status -1 then).
 CaptureResult RunAndCapture(const std::vector<std::string>& argv);
 
 }  // namespace qc::tools

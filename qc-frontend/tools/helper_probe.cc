@@ -1,16 +1,14 @@
 #include "helper_probe.h"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "seqpacket.h"
+#include "subprocess.h"
 
 namespace qc::tools {
 namespace {
@@ -19,39 +17,8 @@ namespace {
 // This guards against a hung helper; it is not a measurement.
 constexpr int kReplyTimeoutMs = 15000;
 
-std::string DescribeExit(int status) {
-  if (WIFEXITED(status)) {
-    return "exited with status " + std::to_string(WEXITSTATUS(status));
-  }
-  if (WIFSIGNALED(status)) {
-    int sig = WTERMSIG(status);
-    std::string s = "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-    if (sig == SIGSYS) {
-      s += ": a seccomp violation";
-    }
-    return s;
-  }
-  return "ended";
-}
-
-// Waits for the child, killing it if it does not exit soon after EOF.
-int Reap(pid_t pid) {
-  int status = 0;
-  for (int i = 0; i < 50; ++i) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      return status;
-    }
-    if (r < 0 && errno != EINTR) {
-      return status;
-    }
-    poll(nullptr, 0, 20);
-  }
-  kill(pid, SIGKILL);
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return status;
-}
+// How long an exiting helper gets after EOF before it is killed.
+constexpr int kExitWaitMs = 1000;
 
 // What the (exited) helper wrote to stderr, lines joined with "; ". The
 // pipe is non-blocking: a process the helper forked may still hold it open.
@@ -89,37 +56,21 @@ HelperHello ProbeHelper(const std::string& helper_path) {
   }
   // The helper's stderr explains a refusal to start (e.g. missing
   // capabilities); collect it for the report instead of mixing it in.
-  int err_pipe[2];
-  if (pipe2(err_pipe, O_CLOEXEC) != 0 || fcntl(err_pipe[0], F_SETFL, O_NONBLOCK) != 0) {
-    out.failure = std::string("pipe: ") + std::strerror(errno);
-    close(sv[0]);
-    close(sv[1]);
-    return out;
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    out.failure = std::string("fork: ") + std::strerror(errno);
-    for (int fd : {sv[0], sv[1], err_pipe[0], err_pipe[1]}) {
-      close(fd);
-    }
-    return out;
-  }
-  if (pid == 0) {
-    dup2(err_pipe[1], STDERR_FILENO);
-    // fd 3 = our end of the socketpair, without CLOEXEC; nothing else leaks.
-    if (sv[1] == 3) {
-      fcntl(3, F_SETFD, 0);
-    } else if (dup2(sv[1], 3) != 3) {
-      _exit(126);
-    }
-    close_range(4, ~0U, 0);
-    char* argv[] = {const_cast<char*>(helper_path.c_str()), nullptr};
-    char* envp[] = {nullptr};
-    execve(helper_path.c_str(), argv, envp);
-    _exit(127);
-  }
+  // fd 3 = our end of the socketpair; nothing else leaks; no environment.
+  SpawnOptions opts;
+  opts.argv = {helper_path};
+  opts.env = std::vector<std::string>{};
+  opts.err = Redirect::Pipe();
+  opts.pass_fds = {{3, sv[1]}};
+  Child child;
+  std::string spawn_error;
+  bool spawned = Spawn(opts, &child, &spawn_error);
   close(sv[1]);
-  close(err_pipe[1]);
+  if (!spawned) {
+    close(sv[0]);
+    out.failure = "could not be executed (" + spawn_error + ")";
+    return out;
+  }
   int sock = sv[0];
 
   qc::netd::Request request;
@@ -158,15 +109,10 @@ HelperHello ProbeHelper(const std::string& helper_path) {
     out.failure = "closed the connection before Hello";
   }
   close(sock);
-  int status = Reap(pid);
-  std::string helper_said = ReadStderr(err_pipe[0]);
-  close(err_pipe[0]);
+  ExitStatus status = WaitOrKill(child.pid(), kExitWaitMs, false);
+  std::string helper_said = ReadStderr(child.stderr_fd());
   if (!out.replied) {
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-      out.failure = "could not be executed (" + helper_path + ")";
-    } else {
-      out.failure += "; the helper " + DescribeExit(status);
-    }
+    out.failure += "; the helper " + status.Describe();
     if (!helper_said.empty()) {
       out.failure += ": " + helper_said;
     }

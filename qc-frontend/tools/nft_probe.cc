@@ -8,13 +8,14 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "subprocess.h"
 
 namespace qc::tools {
 namespace {
@@ -61,28 +62,29 @@ int GetGeneration(std::uint32_t* gen_id) {
   return result;
 }
 
-// Runs GetGeneration in a new user+network namespace. Returns its errno, or
-// -1 if such a namespace cannot be made here.
+// Runs GetGeneration in a new user+network namespace (unshare needs a
+// process of its own; doctor has no other threads, so the child may allocate). Returns its errno,
+// or -1 if such a namespace cannot be made here.
 int GetGenerationInOwnNamespace() {
-  pid_t pid = fork();
+  std::string err;
+  pid_t pid = ForkCall(
+      [] {
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+          return 255;
+        }
+        std::uint32_t gen = 0;
+        int e = GetGeneration(&gen);
+        return e > 254 ? 254 : e;
+      },
+      &err);
   if (pid < 0) {
     return -1;
   }
-  if (pid == 0) {
-    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-      _exit(255);
-    }
-    std::uint32_t gen = 0;
-    int err = GetGeneration(&gen);
-    _exit(err > 254 ? 254 : err);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) == 255) {
+  ExitStatus status = Wait(pid);
+  if (!status.Exited() || status.code == 255) {
     return -1;
   }
-  return WEXITSTATUS(status);
+  return status.code;
 }
 
 bool Unsupported(int err) {

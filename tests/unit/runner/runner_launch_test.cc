@@ -156,7 +156,10 @@ TEST_F(LaunchRunnerTest, MissingQemuBinaryIsReported) {
 TEST_F(LaunchRunnerTest, MissingRunnerIsReported) {
   std::string err;
   EXPECT_FALSE(LaunchRunner("/nonexistent/qc-vmrunner", spec_, {}, log_, &pid_, &err));
-  EXPECT_EQ(err, "error: cannot execute the VM runner");
+  EXPECT_EQ(
+      err,
+      "error: cannot execute the VM runner (cannot run /nonexistent/qc-vmrunner: No such file "
+      "or directory)");
 }
 
 TEST_F(LaunchRunnerTest, UnwritableLogIsReported) {
