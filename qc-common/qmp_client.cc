@@ -12,23 +12,19 @@
 #include <ctime>
 #include <utility>
 
+#include "monotonic_ms.h"
+
 namespace qc {
 namespace {
 
 // QMP lines are small; a peer that sends more without a newline is broken.
 constexpr std::size_t kMaxLineBytes = 1 << 20;
 
-long long NowMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 // Waits for `events` on fd until the deadline. Returns 1 ready, 0 timeout,
 // -errno on error.
 int WaitFd(int fd, short events, long long deadline_ms) {
   for (;;) {
-    long long left = deadline_ms - NowMs();
+    long long left = deadline_ms - MonotonicMs();
     if (left <= 0) {
       return 0;
     }
@@ -80,7 +76,7 @@ void QmpClient::Close() {
 
 bool QmpClient::Connect(const std::string& socket_path, std::string* err) {
   Close();
-  long long deadline = NowMs() + timeout_ms_;
+  long long deadline = MonotonicMs() + timeout_ms_;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (socket_path.empty() || socket_path.size() >= sizeof(addr.sun_path)) {
@@ -203,7 +199,7 @@ bool QmpClient::Execute(const std::string& command, std::string* reply_line, std
     *err = "not connected to QMP";
     return false;
   }
-  long long deadline = NowMs() + timeout_ms_;
+  long long deadline = MonotonicMs() + timeout_ms_;
   // Commands are fixed identifiers of ours; no JSON escaping needed.
   if (!SendLine("{\"execute\": \"" + command + "\"}\n", deadline, err)) {
     return false;

@@ -13,20 +13,13 @@
 #include <cstring>
 #include <ctime>
 
+#include "monotonic_ms.h"
 #include "seqpacket.h"
 #include "stop_vm.h"
 #include "subprocess.h"
 
 namespace qc {
-namespace {
-
-long long NowMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool StartRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
                  const std::vector<int>& tap_fds, const std::string& log_path, PendingRunner* p,
@@ -72,7 +65,7 @@ bool StartRunner(const std::string& runner_path, const qc::vm::VmSpec& spec,
     return false;
   }
   p->sock = sv[0];
-  p->deadline_ms = NowMs() + kRunnerAnswerTimeoutMs;
+  p->deadline_ms = MonotonicMs() + kRunnerAnswerTimeoutMs;
   int rc = SendMessage(p->sock, bytes.data(), bytes.size(), tap_fds.data(), tap_fds.size());
   // A runner that failed to start has already queued its error; FinishRunner reads on.
   p->send_error = rc == 0 ? "" : std::string(std::strerror(-rc));
@@ -90,7 +83,7 @@ bool FinishRunner(PendingRunner* p, pid_t* pid, std::string* err) {
   const std::string& log_path = p->log_path;
   std::string error_msg;
   for (;;) {
-    long long left = p->deadline_ms - NowMs();
+    long long left = p->deadline_ms - MonotonicMs();
     pollfd pfd{sock, POLLIN, 0};
     int r = left > 0 ? poll(&pfd, 1, static_cast<int>(left)) : 0;
     if (r < 0 && errno == EINTR) {
@@ -190,7 +183,7 @@ int ConnectUnix(const std::string& path) {
 
 bool WaitForQmpGreetings(std::vector<QmpWait>* vms, int timeout_ms) {
   constexpr int kPollMs = 20;
-  long long deadline = NowMs() + timeout_ms;
+  long long deadline = MonotonicMs() + timeout_ms;
   std::vector<int> fds(vms->size(), -1);
   std::vector<std::string> got(vms->size());
   std::size_t pending = 0;
@@ -223,7 +216,7 @@ bool WaitForQmpGreetings(std::vector<QmpWait>* vms, int timeout_ms) {
     if (pending == 0) {
       break;
     }
-    long long left = deadline - NowMs();
+    long long left = deadline - MonotonicMs();
     if (left <= 0) {
       for (auto& v : *vms) {
         if (!v.ready && v.error.empty()) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "monotonic_ms.h"
 #include "qmp_client.h"
 
 namespace qc {
@@ -19,12 +20,6 @@ namespace {
 constexpr int kQuitWaitMs = 2000;
 constexpr int kKillWaitMs = 5000;
 constexpr int kQmpTimeoutMs = 2000;
-
-long long NowMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 // A zombie still answers kill(pid, 0); /proc/<pid>/stat tells it apart.
 bool IsZombie(pid_t pid) {
@@ -51,7 +46,7 @@ bool Alive(pid_t pid) {
 }  // namespace
 
 bool WaitForExit(pid_t pid, int timeout_ms) {
-  long long deadline = NowMs() + timeout_ms;
+  long long deadline = MonotonicMs() + timeout_ms;
   // A pidfd becomes readable when the process exits, child or not.
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {
@@ -60,7 +55,7 @@ bool WaitForExit(pid_t pid, int timeout_ms) {
     }
     // Old kernel: poll the process table.
     while (Alive(pid)) {
-      if (NowMs() >= deadline) {
+      if (MonotonicMs() >= deadline) {
         return false;
       }
       usleep(50 * 1000);
@@ -69,7 +64,7 @@ bool WaitForExit(pid_t pid, int timeout_ms) {
   }
   bool gone = false;
   for (;;) {
-    long long left = deadline - NowMs();
+    long long left = deadline - MonotonicMs();
     pollfd p{pidfd, POLLIN, 0};
     int r = poll(&p, 1, left > 0 ? static_cast<int>(left) : 0);
     if (r < 0 && errno == EINTR) {

@@ -13,16 +13,12 @@
 #include <cstring>
 #include <ctime>
 
+#include "monotonic_ms.h"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace qc {
 namespace {
-
-long long NowMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 void CloseFd(int* fd) {
   if (*fd >= 0) {
@@ -353,7 +349,7 @@ ExitStatus Wait(pid_t pid) {
 }
 
 std::optional<ExitStatus> WaitFor(pid_t pid, int timeout_ms) {
-  long long deadline = NowMs() + std::max(timeout_ms, 0);
+  long long deadline = MonotonicMs() + std::max(timeout_ms, 0);
   int pidfd = PidfdOpen(pid);
   for (;;) {
     int status = 0;
@@ -366,7 +362,7 @@ std::optional<ExitStatus> WaitFor(pid_t pid, int timeout_ms) {
       CloseFd(&pidfd);
       return Wait(pid);  // ECHILD: ends at once with "unknown"
     }
-    long long left = deadline - NowMs();
+    long long left = deadline - MonotonicMs();
     if (left <= 0) {
       CloseFd(&pidfd);
       return std::nullopt;
@@ -403,7 +399,7 @@ RunResult RunProcess(const SpawnOptions& opts, int timeout_ms, std::size_t max_c
   if (!Spawn(opts, &child, &result.spawn_error)) {
     return result;
   }
-  long long deadline = timeout_ms < 0 ? -1 : NowMs() + timeout_ms;
+  long long deadline = timeout_ms < 0 ? -1 : MonotonicMs() + timeout_ms;
   int pidfd = PidfdOpen(child.pid());
   int fds[2] = {child.stdout_fd(), child.stderr_fd()};
   std::string* sinks[2] = {&result.out, &result.err};
@@ -437,7 +433,7 @@ RunResult RunProcess(const SpawnOptions& opts, int timeout_ms, std::size_t max_c
       exited = Wait(child.pid());
       break;
     }
-    long long left = deadline < 0 ? -1 : deadline - NowMs();
+    long long left = deadline < 0 ? -1 : deadline - MonotonicMs();
     if (deadline >= 0 && left <= 0) {
       result.timed_out = true;
       exited = WaitOrKill(child.pid(), 0, opts.new_session);
