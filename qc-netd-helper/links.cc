@@ -39,13 +39,13 @@ static std::string Str(const char* s) {
   return s != nullptr ? s : "";
 }
 
-static bool ToCidr(nl_addr* a, Cidr* out) {
+static bool ToCidr(nl_addr* a, ipv4::Cidr* out) {
   if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) {
     return false;
   }
   std::uint32_t be = 0;
   std::memcpy(&be, nl_addr_get_binary_addr(a), 4);
-  *out = Cidr{ntohl(be), static_cast<int>(nl_addr_get_prefixlen(a))};
+  *out = ipv4::Cidr{ntohl(be), static_cast<int>(nl_addr_get_prefixlen(a))};
   return true;
 }
 
@@ -127,13 +127,12 @@ bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err) {
   return Done("delete link", rc, err);
 }
 
-bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const Cidr& c, std::string* err) {
+bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const ipv4::Cidr& c, std::string* err) {
   rtnl_addr* a = rtnl_addr_alloc();
   nl_addr* local = nullptr;  // gives the family and prefix length too
   nl_addr* broadcast = nullptr;
-  nl_addr_parse(FormatCidr(c).c_str(), AF_INET, &local);
-  nl_addr_parse(FormatCidr({NetworkOf(c) | ~PrefixMask(c.prefix), 32}).c_str(), AF_INET,
-                &broadcast);
+  nl_addr_parse(ipv4::FormatCidr(c).c_str(), AF_INET, &local);
+  nl_addr_parse(ipv4::FormatAddress(ipv4::BroadcastOf(c)).c_str(), AF_INET, &broadcast);
   rtnl_addr_set_ifindex(a, ifindex);
   rtnl_addr_set_local(a, local);
   rtnl_addr_set_broadcast(a, broadcast);

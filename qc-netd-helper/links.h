@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "cidr.h"
+#include "ipv4.h"
 
 struct nl_sock;
 
@@ -23,7 +23,7 @@ struct LinkInfo {
 // An IPv4 address, or the destination of a route, and its interface.
 struct AddrInfo {
   int ifindex = 0;
-  Cidr cidr;
+  ipv4::Cidr cidr;
 };
 
 // Each returns false with *err set when the kernel refuses.
@@ -41,7 +41,7 @@ bool ConfigureLink(nl_sock* rtnl, int ifindex, const std::string& alias, int mas
                    std::string* err);
 bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err);
 // Adds (NLM_F_EXCL, with the subnet's broadcast) or deletes an address.
-bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const Cidr& c, std::string* err);
+bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const ipv4::Cidr& c, std::string* err);
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name);
 // The name of the link with this ifindex, or "ifindex N".
 std::string LinkName(const std::vector<LinkInfo>& links, int ifindex);

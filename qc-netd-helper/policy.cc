@@ -67,12 +67,14 @@ static std::string ApplyLine(const std::string& line, Policy* p) {
     return "";
   }
   if (key == "pool") {
-    Cidr c;
-    std::string err;
-    if (!ParseCidr(value, &c, &err) || NetworkOf(c) != c.addr) {
-      return "pool: " + (err.empty() ? value + " has host bits set" : err);
+    const std::optional<ipv4::Cidr> pool = ipv4::ParseCidr(value);
+    if (!pool) {
+      return "pool: '" + value + "' is not an IPv4 prefix like 10.200.0.0/16";
     }
-    p->pools.push_back(c);
+    if (ipv4::NetworkOf(*pool) != *pool) {
+      return "pool: " + value + " has host bits set";
+    }
+    p->pools.push_back(*pool);
     return "";
   }
   return "unknown key '" + key + "'";

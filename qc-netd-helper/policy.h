@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cidr.h"
+#include "ipv4.h"
 
 namespace qc::netd {
 
@@ -19,9 +19,9 @@ struct Quotas {
 };
 
 struct Policy {
-  std::vector<std::string> allow_users;            // names or decimal uids
-  std::vector<std::string> allow_groups;           // names or decimal gids
-  std::vector<Cidr> pools{Cidr{0xac100000U, 12}};  // 172.16.0.0/12
+  std::vector<std::string> allow_users;   // names or decimal uids
+  std::vector<std::string> allow_groups;  // names or decimal gids
+  std::vector<ipv4::Cidr> pools{ipv4::kDefaultPool};
   Quotas quotas;
   std::map<std::string, Quotas> per_user;  // key: user name or decimal uid
 };

@@ -23,8 +23,8 @@ static void HandleHello(Session& s, const Hello& req, Reply* r) {
   HelloReply* h = r->mutable_hello();
   h->set_version(kProtocolVersion);
   h->set_uid(s.caller.uid);
-  for (const Cidr& p : s.policy.pools) {
-    h->add_allowed_pools(FormatCidr(p));
+  for (const ipv4::Cidr& p : s.policy.pools) {
+    h->add_allowed_pools(ipv4::FormatCidr(p));
   }
   Quota* q = h->mutable_quota();
   q->set_max_bridges(s.quotas.max_bridges);

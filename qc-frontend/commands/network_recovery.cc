@@ -4,7 +4,7 @@
 #include <netinet/in.h>
 
 #include "commands/network_setup.h"
-#include "naming/subnet_alloc.h"
+#include "naming/host_networks.h"
 
 namespace qc::commands {
 
@@ -21,16 +21,17 @@ bool LinkHasIpv4(const std::string& name) {
   return found;
 }
 
-bool RechooseTakenAutoSubnet(const Context& ctx, const std::string& net, state::NetworksFile* nf) {
+bool RechooseTakenAutoSubnet(const Context& ctx, const std::string& net, NetdSession& netd,
+                             state::NetworksFile* nf) {
   auto it = nf->find(net);
   if (it == nf->end() || ctx.project.networks.at(net).subnet != "auto") {
     return false;
   }
-  auto ours = naming::ParseCidr(it->second.subnet);
+  const std::optional<ipv4::Cidr> ours = ipv4::ParseCidr(it->second.subnet);
   if (LinkHasIpv4(it->second.bridge)) {
     return false;  // the address was not what failed
   }
-  std::vector<naming::Ipv4Net> host;
+  std::vector<ipv4::Cidr> host;
   std::string err;
   if (!ours || !naming::ReadHostNetworks(&host, &err)) {
     return false;
@@ -39,14 +40,14 @@ bool RechooseTakenAutoSubnet(const Context& ctx, const std::string& net, state::
   // and do not count.
   bool taken = false;
   for (const auto& h : host) {
-    taken |= h.prefix > 0 && h.Overlaps(*ours);
+    taken |= h.prefix > 0 && ipv4::Overlaps(h, *ours);
   }
   if (!taken) {
     return false;
   }
   nf->erase(it);
   bool changed = false;
-  return PrepareNetwork(ctx, net, nf, &changed, &err);
+  return PrepareNetwork(ctx, net, netd, nf, &changed, &err);
 }
 
 void UndoNewNetworks(const Context& ctx, netd_client::NetdClient& netd,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands/context.h"
+#include "commands/netd_session.h"
 #include "netd_client/netd_client.h"
 #include "planner/up_plan.h"
 #include "state/state_files.h"
@@ -21,7 +22,8 @@ bool LinkHasIpv4(const std::string& name);
 // address or route (another project claimed it between our choice and our
 // AddAddress), forgets it and prepares `net` again with a free one. false if
 // that is not what happened (or choosing again failed).
-bool RechooseTakenAutoSubnet(const Context& ctx, const std::string& net, state::NetworksFile* nf);
+bool RechooseTakenAutoSubnet(const Context& ctx, const std::string& net, NetdSession& netd,
+                             state::NetworksFile* nf);
 
 // Deletes the bridge of every network `steps` was creating (the helper also
 // drops its NAT rules and dnsmasq) and forgets it in *nf, so the next `up`

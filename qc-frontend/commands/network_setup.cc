@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "commands/vm_probe.h"
-#include "naming/subnet_alloc.h"
+#include "naming/host_networks.h"
 #include "state/atomic_file.h"
 
 namespace qc::commands {
@@ -42,8 +42,51 @@ bool DnsmasqAlive(const state::NetworkState& ns) {
   return cmd.find("dnsmasq") != std::string::npos && cmd.find(ns.bridge) != std::string::npos;
 }
 
-bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksFile* nf,
-                    bool* changed, std::string* error) {
+bool HelperPools(NetdSession& netd, std::vector<ipv4::Cidr>* pools, std::string* error) {
+  netd_client::NetdClient* client = netd.Get(error);
+  if (client == nullptr) {
+    return false;
+  }
+  pools->clear();
+  for (const std::string& text : client->hello().allowed_pools()) {
+    const std::optional<ipv4::Cidr> pool = ipv4::ParseCidr(text);
+    if (!pool) {
+      *error = "the network helper reported an invalid subnet pool '" + text + "'";
+      return false;
+    }
+    pools->push_back(*pool);
+  }
+  return true;
+}
+
+// `subnet: auto`: the first free /24 of the helper's pools that no host
+// address or route and no other network of this project uses.
+static bool AllocateSubnet(const std::string& net, NetdSession& netd, const state::NetworksFile& nf,
+                           ipv4::Cidr* out, std::string* error) {
+  std::vector<ipv4::Cidr> pools;
+  std::vector<ipv4::Cidr> used;
+  if (!HelperPools(netd, &pools, error) || !naming::ReadHostNetworks(&used, error)) {
+    return false;
+  }
+  for (const auto& [other, st] : nf) {
+    if (auto c = ipv4::ParseCidr(st.subnet); c && other != net) {
+      used.push_back(*c);
+    }
+  }
+  const std::optional<ipv4::Cidr> picked = ipv4::FirstFreeSubnet(pools, used);
+  if (!picked) {
+    *error = "network '" + net + "': no free /24 left in the allowed pools (" +
+             (pools.empty() ? "none" : ipv4::FormatList(pools)) +
+             "; every one overlaps a host address or route); set `subnet:` explicitly or ask "
+             "the administrator for another pool in " QC_POLICY_PATH;
+    return false;
+  }
+  *out = *picked;
+  return true;
+}
+
+bool PrepareNetwork(const Context& ctx, const std::string& net, NetdSession& netd,
+                    state::NetworksFile* nf, bool* changed, std::string* error) {
   const compose::Network& cn = ctx.project.networks.at(net);
   state::NetworkState before;
   if (auto it = nf->find(net); it != nf->end()) {
@@ -54,36 +97,21 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
   ns.dnsmasq_unit = "none";
   ns.bridge = BridgeOf(ctx, net);
   ns.domain = DomainOf(ctx);
-  if (cn.subnet != "auto") {
-    auto manual = naming::ParseCidr(cn.subnet);
-    if (!manual) {
-      *error = "network '" + net + "': invalid subnet '" + cn.subnet + "'";
+  std::optional<ipv4::Cidr> subnet = ipv4::ParseCidr(cn.subnet != "auto" ? cn.subnet : ns.subnet);
+  if (cn.subnet == "auto" && ns.subnet.empty()) {
+    subnet.emplace();
+    if (!AllocateSubnet(net, netd, *nf, &*subnet, error)) {
       return false;
     }
-    ns.subnet = manual->ToString();
-  } else if (ns.subnet.empty()) {
-    std::vector<naming::Ipv4Net> used;
-    if (!naming::ReadHostNetworks(&used, error)) {
-      return false;
-    }
-    for (const auto& [other, st] : *nf) {
-      if (other == net) {
-        continue;
-      }
-      if (auto c = naming::ParseCidr(st.subnet)) {
-        used.push_back(*c);
-      }
-    }
-    auto picked = naming::AllocateSubnet(used);
-    if (!picked) {
-      *error = "network '" + net + "': no free /24 left in " + naming::kDefaultPool.ToString() +
-               " (every one overlaps a host address or route); set `subnet:` explicitly";
-      return false;
-    }
-    ns.subnet = picked->ToString();
   }
-  auto subnet = *naming::ParseCidr(ns.subnet);
-  ns.gateway = naming::Ipv4ToString(naming::GatewayOf(subnet));
+  // `config` checked a manual subnet; a remembered one comes from networks.json.
+  if (!subnet || !ipv4::CheckSubnet(*subnet).empty()) {
+    *error = "network '" + net + "': invalid subnet '" +
+             (cn.subnet != "auto" ? cn.subnet : ns.subnet) + "'";
+    return false;
+  }
+  ns.subnet = ipv4::FormatCidr(*subnet);
+  ns.gateway = ipv4::FormatAddress(ipv4::GatewayOf(*subnet).addr);
   std::vector<naming::ReservationRequest> reqs;
   for (const auto& [name, vm] : ctx.project.vms) {
     for (std::size_t i = 0; i < vm.networks.size(); ++i) {
@@ -92,7 +120,7 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksF
       }
     }
   }
-  if (!naming::AssignReservations(subnet, reqs, before.reservations, &ns.reservations, error)) {
+  if (!naming::AssignReservations(*subnet, reqs, before.reservations, &ns.reservations, error)) {
     *error = "network '" + net + "': " + *error;
     return false;
   }
@@ -144,8 +172,9 @@ bool ApplyBridgeSteps(netd_client::NetdClient& netd, const std::vector<planner::
     }
     const state::NetworkState& ns = nf.at(step.network);
     if (step.setup_bridge) {
-      auto subnet = *naming::ParseCidr(ns.subnet);
-      std::string cidr = ns.gateway + "/" + std::to_string(subnet.prefix);
+      // PrepareNetwork checked the subnet.
+      const std::string cidr =
+          ipv4::FormatCidr(ipv4::GatewayOf(ipv4::ParseCidr(ns.subnet).value_or(ipv4::Cidr{})));
       add(step, "cannot create bridge")->mutable_create_bridge()->set_name(ns.bridge);
       auto* addr = add(step, "cannot add " + cidr + " to")->mutable_add_address();
       addr->set_bridge(ns.bridge);

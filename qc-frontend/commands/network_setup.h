@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "commands/context.h"
+#include "commands/netd_session.h"
+#include "ipv4.h"
 #include "netd_client/netd_client.h"
 #include "planner/up_plan.h"
 #include "state/state_files.h"
@@ -15,11 +17,17 @@ namespace qc::commands {
 // Bridge networks used by `vms` (names, sorted, unique).
 std::vector<std::string> BridgeNetworksOf(const Context& ctx, const std::vector<std::string>& vms);
 
-// Fills (*nf)[net]: subnet (kept, manual, or allocated), bridge, gateway,
-// domain and reservations for every VM of the project on it, then writes
-// dhcp-hosts and hosts. *changed: reservations or subnet differ from before.
-bool PrepareNetwork(const Context& ctx, const std::string& net, state::NetworksFile* nf,
-                    bool* changed, std::string* error);
+// The subnet pools the helper allows (HelloReply.allowed_pools); starts the
+// helper if it is not running yet.
+bool HelperPools(NetdSession& netd, std::vector<ipv4::Cidr>* pools, std::string* error);
+
+// Fills (*nf)[net]: subnet (kept, manual, or allocated from the helper's
+// pools), bridge, gateway, domain and reservations for every VM of the
+// project on it, then writes dhcp-hosts and hosts. *changed: reservations or
+// subnet differ from before. Only a new `subnet: auto` network asks the
+// helper (for its pools).
+bool PrepareNetwork(const Context& ctx, const std::string& net, NetdSession& netd,
+                    state::NetworksFile* nf, bool* changed, std::string* error);
 
 // dnsmasq recorded for this network is alive and bound to its bridge.
 bool DnsmasqAlive(const state::NetworkState& ns);

@@ -21,7 +21,6 @@
 #include "commands/vm_instance.h"
 #include "commands/vm_probe.h"
 #include "commands/vm_status.h"
-#include "naming/ipv4.h"
 #include "planner/up_plan.h"
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
@@ -213,11 +212,9 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   for (const auto& net : nets) {
     // A manual subnet that changed: the old bridge goes, a new one comes.
     const std::string& want = ctx.project.networks.at(net).subnet;
-    auto want_cidr = naming::ParseCidr(want);
-    if (nf.count(net) != 0 && want != "auto" && want_cidr &&
-        want_cidr->ToString() != nf[net].subnet) {
-      ctx.out.Note("network " + net + ": subnet changed from " + nf[net].subnet + " to " +
-                   want_cidr->ToString() + ", recreating it");
+    if (nf.count(net) != 0 && want != "auto" && want != nf[net].subnet) {
+      ctx.out.Note("network " + net + ": subnet changed from " + nf[net].subnet + " to " + want +
+                   ", recreating it");
       netd_client::NetdClient* c = netd.Get(&err);
       if (c == nullptr || !TeardownNetwork(ctx, *c, net, nf[net], &err)) {
         ctx.out.Error(err);
@@ -230,7 +227,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     if (a.has_state) {
       a.dnsmasq_running = DnsmasqAlive(nf[net]);
     }
-    if (!PrepareNetwork(ctx, net, &nf, &a.reservations_changed, &err)) {
+    if (!PrepareNetwork(ctx, net, netd, &nf, &a.reservations_changed, &err)) {
       ctx.out.Error(err);
       return cli::kExitError;
     }
@@ -284,7 +281,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     // A concurrent `up` took our auto subnet: choose again (each try sees
     // the winners). Else the refused networks must leave nothing behind.
     if (!failed.empty() && attempt < kAutoSubnetTries &&
-        RechooseTakenAutoSubnet(ctx, failed, &nf)) {
+        RechooseTakenAutoSubnet(ctx, failed, netd, &nf)) {
       continue;
     }
     UndoNewNetworks(ctx, *client, plan.networks, &nf);

@@ -1,5 +1,7 @@
-// Checks a network's `subnet:` value: "auto" or an IPv4 CIDR that is the
-// network address itself and leaves room for the DHCP range .10-.250.
+// Checks a network's `subnet:` value at load time: "auto", or a CIDR that the
+// helper would accept too (qc-common/ipv4.h: a network address, /16 to /24).
+// Whether it lies in the administrator's pools only the helper knows; `up`
+// reports that.
 #pragma once
 
 #include <string>

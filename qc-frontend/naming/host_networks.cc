@@ -7,24 +7,23 @@
 
 #include <cstring>
 
-#include "subnet_alloc.h"
+#include "host_networks.h"
 
 namespace qc::naming {
 namespace {
 
-void AddPrefix(nl_addr* a, std::vector<Ipv4Net>* out) {
+void AddPrefix(nl_addr* a, std::vector<ipv4::Cidr>* out) {
   if (a == nullptr || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != 4) {
     return;
   }
   std::uint32_t be = 0;
   std::memcpy(&be, nl_addr_get_binary_addr(a), 4);
-  int prefix = static_cast<int>(nl_addr_get_prefixlen(a));
-  out->push_back(Ipv4Net{ntohl(be) & PrefixMask(prefix), prefix});
+  out->push_back(ipv4::NetworkOf({ntohl(be), static_cast<int>(nl_addr_get_prefixlen(a))}));
 }
 
 }  // namespace
 
-bool ReadHostNetworks(std::vector<Ipv4Net>* out, std::string* error) {
+bool ReadHostNetworks(std::vector<ipv4::Cidr>* out, std::string* error) {
   nl_sock* sock = nl_socket_alloc();
   if (sock == nullptr || nl_connect(sock, NETLINK_ROUTE) < 0) {
     if (sock != nullptr) {

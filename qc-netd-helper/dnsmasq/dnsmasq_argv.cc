@@ -1,12 +1,10 @@
-#include "dnsmasq/dnsmasq.h"
-
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <functional>
-#include <utility>
 
-#include "cidr.h"
+#include "dnsmasq/dnsmasq.h"
+#include "ipv4.h"
 #include "names.h"
 
 namespace qc::netd {
@@ -15,51 +13,83 @@ constexpr auto npos = std::string::npos;
 const std::string kLabelChars = "abcdefghijklmnopqrstuvwxyz0123456789-";
 const std::string kPathChars = kLabelChars + "ABCDEFGHIJKLMNOPQRSTUVWXYZ._/";
 
+// "" or why `dir` cannot be the state directory. It must be absolute (which
+// also rules out "" and option-like "-..."), short, of plain characters and
+// normalised.
+static std::string CheckStateDir(const std::string& dir) {
+  if (!dir.starts_with('/')) {
+    return "state_dir must be an absolute path";
+  }
+  if (dir.size() > 200) {
+    return "state_dir is longer than 200 characters";
+  }
+  if (dir.find_first_not_of(kPathChars) != npos) {
+    return "state_dir may only contain A-Z a-z 0-9 . _ / -";
+  }
+  const std::string slashed = dir + '/';  // so the last component is matched like the others
+  if (slashed.find("//") != npos || slashed.find("/./") != npos || slashed.find("/../") != npos) {
+    return "state_dir must be normalised: no '//', '.' or '..' component, no trailing '/'";
+  }
+  return "";
+}
+
+// "" or why `domain` is not a DNS name of labels [a-z0-9-]{1,63} that neither
+// start nor end with '-', at most 100 characters in all.
+static std::string CheckDomain(const std::string& domain) {
+  if (domain.empty()) {
+    return "domain is empty";
+  }
+  if (domain.size() > 100) {
+    return "domain is longer than 100 characters";
+  }
+  if (domain.starts_with('-')) {
+    return "domain must not start with '-'";
+  }
+  if (domain.starts_with('.') || domain.ends_with('.') || domain.find("..") != npos) {
+    return "domain has an empty label";
+  }
+  // 64 characters in a row without a dot.
+  if (std::search_n(domain.begin(), domain.end(), 64, '.', std::not_equal_to<>()) != domain.end()) {
+    return "domain has a label longer than 63 characters";
+  }
+  if (domain.find_first_not_of(kLabelChars + ".") != npos) {
+    return "domain may only contain a-z 0-9 - and '.'";
+  }
+  if (domain.ends_with('-') || domain.find("-.") != npos || domain.find(".-") != npos) {
+    return "domain has a label starting or ending with '-'";
+  }
+  return "";
+}
+
+static ipv4::Cidr GatewayOf(const StartDnsmasq& p) {
+  return {ntohl(p.gateway_be()), p.prefix()};
+}
+
+// "" or the first thing wrong with the request.
+static std::string CheckRequest(const StartDnsmasq& p) {
+  if (!IsValidBridgeName(p.request().bridge())) {
+    return "invalid bridge name '" + p.request().bridge() + "' (want qc-[a-z0-9-]{1,12})";
+  }
+  if (std::string why = ipv4::CheckGateway(GatewayOf(p)); !why.empty()) {
+    return why;
+  }
+  if (std::string why = CheckStateDir(p.request().state_dir()); !why.empty()) {
+    return why;
+  }
+  return CheckDomain(p.request().domain());
+}
+
 bool BuildDnsmasqArgv(const StartDnsmasq& p, const std::string& dnsmasq_path,
                       std::vector<std::string>* argv, std::string* err) {
-  const std::string& bridge = p.request().bridge();
-  const std::string& d = p.request().state_dir();
-  const std::string& dom = p.request().domain();
-  const std::string d_end = d + '/';  // a last component is then matched like the others
-  const bool prefix_ok = p.prefix() >= 16 && p.prefix() <= 24;
-  const uint32_t gw = ntohl(p.gateway_be());
-  const uint32_t mask = prefix_ok ? ~(0xffffffffU >> p.prefix()) : 0;
-  const std::string gateway = FormatIp(gw);
-  // Checked in this order; the first failure is the reply.
-  const std::initializer_list<std::pair<bool, std::string>> checks = {
-      {!IsValidBridgeName(bridge),
-       "invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})"},
-      {!prefix_ok, "invalid prefix length " + std::to_string(p.prefix()) + " (want 16..24)"},
-      {(gw & ~mask) == 0 || (gw | mask) == 0xffffffffU,
-       "gateway " + gateway + " is the network or broadcast address"},
-      {(gw & 0xffU) >= 10 && (gw & 0xffU) <= 250,
-       "gateway " + gateway + " lies inside the DHCP range .10-.250"},
-      // Rules out relative paths and option injection ("-..." or "").
-      {!d.starts_with('/'), "state_dir must be an absolute path"},
-      {d.size() > 200, "state_dir is longer than 200 characters"},
-      {d.find_first_not_of(kPathChars) != npos, "state_dir may only contain A-Z a-z 0-9 . _ / -"},
-      {d_end.find("//") != npos || d_end.find("/./") != npos || d_end.find("/../") != npos,
-       "state_dir must be normalised: no '//', '.' or '..' component, no trailing '/'"},
-      {dom.empty(), "domain is empty"},
-      {dom.size() > 100, "domain is longer than 100 characters"},
-      {dom.starts_with('-'), "domain must not start with '-'"},
-      {dom.starts_with('.') || dom.ends_with('.') || dom.find("..") != npos,
-       "domain has an empty label"},
-      {std::search_n(dom.begin(), dom.end(), 64, '.', std::not_equal_to<>()) != dom.end(),
-       "domain has a label longer than 63 characters"},
-      {dom.find_first_not_of(kLabelChars + ".") != npos,
-       "domain may only contain a-z 0-9 - and '.'"},
-      {dom.ends_with('-') || dom.find("-.") != npos || dom.find(".-") != npos,
-       "domain has a label starting or ending with '-'"},
-      {!dnsmasq_path.starts_with('/'), "dnsmasq path must be absolute"},
-  };
-  for (const auto& [failed, message] : checks) {
-    if (failed) {
-      *err = message;
-      return false;
-    }
+  *err = dnsmasq_path.starts_with('/') ? CheckRequest(p) : "dnsmasq path must be absolute";
+  if (!err->empty()) {
+    return false;
   }
-  const uint32_t net24 = gw & 0xffffff00U;  // the range stays in the gateway's /24
+  const std::string& bridge = p.request().bridge();
+  const std::string& dir = p.request().state_dir();
+  const std::string& domain = p.request().domain();
+  const ipv4::Cidr gateway = GatewayOf(p);
+  const std::string address = ipv4::FormatAddress(gateway.addr);
   *argv = {
       dnsmasq_path,
       "--conf-file=/dev/null",
@@ -68,22 +98,23 @@ bool BuildDnsmasqArgv(const StartDnsmasq& p, const std::string& dnsmasq_path,
       "--bind-dynamic",
       "--interface=" + bridge,
       "--except-interface=lo",
-      "--listen-address=" + gateway,
-      "--dhcp-range=" + FormatIp(net24 | 10) + "," + FormatIp(net24 | 250) + "," + FormatIp(mask) +
-          ",1h",
+      "--listen-address=" + address,
+      "--dhcp-range=" + ipv4::FormatAddress(ipv4::FirstDhcpAddress(gateway)) + "," +
+          ipv4::FormatAddress(ipv4::LastDhcpAddress(gateway)) + "," +
+          ipv4::FormatAddress(ipv4::PrefixMask(gateway.prefix)) + ",1h",
       "--dhcp-authoritative",
-      "--dhcp-hostsfile=" + d + "/dhcp-hosts",
-      "--addn-hosts=" + d + "/hosts",
-      "--dhcp-leasefile=" + d + "/leases",
-      "--pid-file=" + d + "/dnsmasq.pid",
-      "--log-facility=" + d + "/dnsmasq.log",
+      "--dhcp-hostsfile=" + dir + "/dhcp-hosts",
+      "--addn-hosts=" + dir + "/hosts",
+      "--dhcp-leasefile=" + dir + "/leases",
+      "--pid-file=" + dir + "/dnsmasq.pid",
+      "--log-facility=" + dir + "/dnsmasq.log",
       "--log-dhcp",
-      "--domain=" + dom,
-      "--local=/" + dom + "/",
+      "--domain=" + domain,
+      "--local=/" + domain + "/",
       "--expand-hosts",
-      "--dhcp-option=option:router," + gateway,
-      "--dhcp-option=option:dns-server," + gateway,
-      "--dhcp-option=option:domain-search," + dom,
+      "--dhcp-option=option:router," + address,
+      "--dhcp-option=option:dns-server," + address,
+      "--dhcp-option=option:domain-search," + domain,
   };
   return true;
 }

@@ -9,7 +9,8 @@ namespace qc::netd {
 
 // *what: the first address or route of another interface (not the default
 // route) that overlaps `subnet`, or "".
-static bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string* what, Reply* r) {
+static bool FindOverlap(Session& s, int bridge, const ipv4::Cidr& subnet, std::string* what,
+                        Reply* r) {
   std::vector<AddrInfo> addrs;
   std::vector<AddrInfo> routes;
   std::vector<LinkInfo> links;
@@ -19,14 +20,16 @@ static bool FindOverlap(Session& s, int bridge, const Cidr& subnet, std::string*
     SetReply(r, INTERNAL, err);
     return false;
   }
-  auto other = [&](const AddrInfo& x) { return x.ifindex != bridge && Overlaps(x.cidr, subnet); };
+  auto other = [&](const AddrInfo& x) {
+    return x.ifindex != bridge && ipv4::Overlaps(x.cidr, subnet);
+  };
   const auto a = std::find_if(addrs.begin(), addrs.end(), other);
   const auto rt = std::find_if(routes.begin(), routes.end(), other);
   what->clear();
   if (a != addrs.end()) {
-    *what = "address " + FormatCidr(a->cidr) + " on " + LinkName(links, a->ifindex);
+    *what = "address " + ipv4::FormatCidr(a->cidr) + " on " + LinkName(links, a->ifindex);
   } else if (rt != routes.end()) {
-    *what = "route " + FormatCidr({NetworkOf(rt->cidr), rt->cidr.prefix}) +
+    *what = "route " + ipv4::FormatCidr(ipv4::NetworkOf(rt->cidr)) +
             (rt->ifindex > 0 ? " via " + LinkName(links, rt->ifindex) : "");
   }
   return true;
@@ -36,37 +39,39 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
   std::vector<LinkInfo> links;
   std::vector<AddrInfo> present;
   std::string err;
-  Cidr c;
   const LinkInfo* l = FindOwned(s, req.bridge(), false, &links, r);
   if (l == nullptr) {
     return;
   }
   const int bridge = l->ifindex;
-  if (!ParseCidr(req.cidr(), &c, &err) || !CheckGatewayCidr(c, &err)) {
-    return SetReply(r, INVALID_ARGUMENT, err);
+  const std::optional<ipv4::Cidr> parsed = ipv4::ParseCidr(req.cidr());
+  if (!parsed) {
+    return SetReply(r, INVALID_ARGUMENT,
+                    "'" + req.cidr() + "' is not an IPv4 CIDR like 172.16.3.1/24");
   }
-  const Cidr subnet{NetworkOf(c), c.prefix};
-  bool in_pool = false;
-  std::string pools;
-  for (const Cidr& p : s.policy.pools) {
-    in_pool = in_pool || Contains(p, subnet);
-    pools += (pools.empty() ? "" : ", ") + FormatCidr(p);
+  const ipv4::Cidr c = *parsed;
+  if (std::string why = ipv4::CheckGateway(c); !why.empty()) {
+    return SetReply(r, INVALID_ARGUMENT, why);
   }
-  if (!in_pool) {
-    return SetReply(
-        r, PERMISSION_DENIED,
-        "subnet " + FormatCidr(subnet) + " is outside the allowed pools (" + pools + ")");
+  const ipv4::Cidr subnet = ipv4::NetworkOf(c);
+  const auto& pools = s.policy.pools;
+  if (std::none_of(pools.begin(), pools.end(),
+                   [&](const ipv4::Cidr& p) { return ipv4::Contains(p, subnet); })) {
+    return SetReply(r, PERMISSION_DENIED,
+                    "subnet " + ipv4::FormatCidr(subnet) + " is outside the allowed pools (" +
+                        ipv4::FormatList(pools) + ")");
   }
   if (!Ipv4Addresses(s.rtnl, &present, &err, bridge)) {
     return SetReply(r, INTERNAL, err);
   }
   if (!present.empty() && present[0].cidr == c) {
     r->set_already_existed(true);
-    return SetReply(r, OK, req.bridge() + " already has " + FormatCidr(c));
+    return SetReply(r, OK, req.bridge() + " already has " + ipv4::FormatCidr(c));
   }
   if (!present.empty()) {
-    return SetReply(r, CONFLICT,
-                    req.bridge() + " already has another address " + FormatCidr(present[0].cidr));
+    return SetReply(
+        r, CONFLICT,
+        req.bridge() + " already has another address " + ipv4::FormatCidr(present[0].cidr));
   }
   // Any lock a user can see can be squatted, so: refuse if something overlaps,
   // add, re-check; if another interface now overlaps, one of two racers must
@@ -77,14 +82,14 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
       return;
     }
     if (!what.empty()) {
-      return SetReply(r, CONFLICT, "subnet " + FormatCidr(subnet) + " overlaps " + what);
+      return SetReply(r, CONFLICT, "subnet " + ipv4::FormatCidr(subnet) + " overlaps " + what);
     }
     if (!ChangeAddress(s.rtnl, true, bridge, c, &err)) {
       return SetReply(r, INTERNAL, err);
     }
     const bool rechecked = FindOverlap(s, bridge, subnet, &what, r);
     if (rechecked && what.empty()) {
-      return SetReply(r, OK, FormatCidr(c) + " added to " + req.bridge());
+      return SetReply(r, OK, ipv4::FormatCidr(c) + " added to " + req.bridge());
     }
     // Lost the race (or could not re-check): remove ours again.
     if (!ChangeAddress(s.rtnl, false, bridge, c, &err)) {
@@ -98,7 +103,8 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
     const timespec backoff{0, (1 + b % 20) * 1000000L};  // 1-20 ms
     nanosleep(&backoff, nullptr);
   }
-  SetReply(r, CONFLICT, "subnet " + FormatCidr(subnet) + " is contended (" + what + "); try again");
+  SetReply(r, CONFLICT,
+           "subnet " + ipv4::FormatCidr(subnet) + " is contended (" + what + "); try again");
 }
 
 }  // namespace qc::netd

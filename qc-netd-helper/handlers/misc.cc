@@ -13,7 +13,7 @@
 namespace qc::netd {
 
 // The caller's own bridge `name` and its address, which it must have.
-static bool OwnedBridgeAddress(Session& s, const std::string& name, Cidr* out, Reply* r) {
+static bool OwnedBridgeAddress(Session& s, const std::string& name, ipv4::Cidr* out, Reply* r) {
   std::vector<LinkInfo> links;
   std::vector<AddrInfo> addrs;
   std::string err;
@@ -45,12 +45,12 @@ void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r) {
 }
 
 void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {
-  Cidr c;
+  ipv4::Cidr c;
   std::string err;
   if (!OwnedBridgeAddress(s, req.bridge(), &c, r)) {
     return;
   }
-  if (!NatEnable(req.bridge(), htonl(NetworkOf(c)), c.prefix, &err)) {
+  if (!NatEnable(req.bridge(), ipv4::NetworkOf(c), &err)) {
     return SetReply(r, INTERNAL, err);
   }
   SetReply(r, OK, "NAT enabled for " + req.bridge());
@@ -69,7 +69,7 @@ void HandleDisableNat(Session& s, const DisableNat& req, Reply* r) {
 }
 
 void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r) {
-  Cidr c;
+  ipv4::Cidr c;
   LauncherRequest start;
   if (!OwnedBridgeAddress(s, req.bridge(), &c, r)) {
     return;
@@ -101,7 +101,7 @@ void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
     o->set_master(l.master > 0 ? LinkName(links, l.master) : "");
     for (const AddrInfo& a : addrs) {
       if (a.ifindex == l.ifindex) {
-        o->add_addresses(FormatCidr(a.cidr));
+        o->add_addresses(ipv4::FormatCidr(a.cidr));
       }
     }
     o->set_nat(l.kind == "bridge" && NatIsEnabled(l.name));

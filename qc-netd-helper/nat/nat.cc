@@ -222,17 +222,15 @@ bool Failed(const std::string& what, int e, std::string* err) {
 
 }  // namespace
 
-bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err) {
+bool NatEnable(const std::string& bridge, const ipv4::Cidr& subnet, std::string* err) {
   if (!IsValidBridgeName(bridge)) {
     return Failed("invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})", 0, err);
   }
-  if (prefix < 1 || prefix > 32) {
-    return Failed("invalid prefix length " + std::to_string(prefix) + " (want 1..32)", 0, err);
+  if (std::string why = ipv4::CheckSubnet(subnet); !why.empty()) {
+    return Failed(why, 0, err);
   }
-  const uint32_t mask_be = htonl(0xffffffffU << (32 - prefix));
-  if ((subnet_be & ~mask_be) != 0) {
-    return Failed("subnet address has host bits set for prefix /" + std::to_string(prefix), 0, err);
-  }
+  const uint32_t subnet_be = htonl(subnet.addr);
+  const uint32_t mask_be = htonl(ipv4::PrefixMask(subnet.prefix));
   const Ptr<nftnl_table> table = Table();
   const Ptr<nftnl_chain> chains[] = {Chain(bridge, false, true), Chain(bridge, true, true)};
   const Ptr<nftnl_rule> flush[] = {Rule(bridge, false), Rule(bridge, true)};

@@ -3,8 +3,9 @@
 // atomic nftables transaction, so concurrent helpers never see half a set.
 #pragma once
 
-#include <cstdint>
 #include <string>
+
+#include "ipv4.h"
 
 namespace qc::netd {
 
@@ -14,8 +15,8 @@ namespace qc::netd {
 //                                        oifname BRIDGE ct state established,related accept
 //                                        oifname BRIDGE drop
 //   BRIDGE-postrouting (nat, srcnat):    ip saddr SUBNET oifname != BRIDGE masquerade
-// `subnet_be`: network order, no host bits.
-bool NatEnable(const std::string& bridge, uint32_t subnet_be, int prefix, std::string* err);
+// `subnet` must pass ipv4::CheckSubnet.
+bool NatEnable(const std::string& bridge, const ipv4::Cidr& subnet, std::string* err);
 // Removes only `bridge`'s chains, and the table once it is empty; succeeds
 // when there is nothing to remove.
 bool NatDisable(const std::string& bridge, std::string* err);

@@ -101,5 +101,50 @@ TEST_F(HelperPolicy, WritablePolicyFileIsRefused) {
       << ReadFile(err);
 }
 
+// `subnet: auto` takes its /24 from the pools the helper reports, not from a
+// built-in 172.16.0.0/12 the administrator has replaced; when the pools are
+// full, `up` says which pools it tried, and `doctor` lists them.
+TEST_F(HelperPolicy, AutoSubnetComesFromTheAdministratorsPools) {
+  WritePolicy("pool = 10.200.0.0/16\n");
+  Netns ns;
+  const Install& in = GetInstall();
+  const std::string dir = ScratchDir(UserA());
+  const std::string yaml = "name: pools\nvms:\n  vm1:\n    kernel: " + in.guest_kernel +
+                           "\n    initrd: " + in.guest_initrd +
+                           "\n    cmdline: console=ttyS0 quiet panic=-1 qc.hostname=vm1\n"
+                           "    accel: tcg\n    memory: 128M\n    networks: [lan]\n"
+                           "networks:\n  lan:\n    subnet: auto\n";
+  ASSERT_EQ(
+      ns.RunAs(UserA(), "cat > " + dir + "/qemu-compose.yaml <<'EOF'\n" + yaml + "EOF\n").exit_code,
+      0);
+  const std::vector<std::string> env = {"QEMU_COMPOSE_HELPER=" + Helper()};
+  auto qc = [&](const std::string& args) {
+    return ns.RunWithTimeout(&UserA(), "cd " + dir + " && " + in.frontend + " " + args, 120000,
+                             env);
+  };
+  CmdResult up = qc("up");
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(ReadFile(dir + "/.qemu-compose/networks.json").find("\"10.200.0.0/24\""),
+            std::string::npos)
+      << ReadFile(dir + "/.qemu-compose/networks.json");
+  EXPECT_NE(ns.Run("ip -4 -o addr show").out.find("inet 10.200.0.1/24"), std::string::npos)
+      << ns.Run("ip -4 -o addr show").out;
+  CmdResult down = qc("down --force");
+  EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
+
+  // The host now routes the whole pool elsewhere: nothing is free in it.
+  ASSERT_EQ(ns.Run("ip link add veth-h type veth peer name veth-p && ip link set veth-h up && "
+                   "ip route add 10.200.0.0/16 dev veth-h")
+                .exit_code,
+            0);
+  up = qc("up");
+  EXPECT_NE(up.exit_code, 0);
+  EXPECT_NE(up.err.find("no free /24 left in the allowed pools (10.200.0.0/16;"), std::string::npos)
+      << up.err;
+  qc("down --force");
+  CmdResult doctor = qc("doctor");
+  EXPECT_NE(doctor.out.find("pools 10.200.0.0/16"), std::string::npos) << doctor.out;
+}
+
 }  // namespace
 }  // namespace qc::itest

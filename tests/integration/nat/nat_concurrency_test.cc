@@ -15,7 +15,7 @@ namespace qc::netd {
 namespace {
 
 using nattest::BridgeChains;
-using nattest::Ip;
+using nattest::Net;
 using nattest::Sh;
 
 constexpr int kProcs = 6;
@@ -66,12 +66,12 @@ std::string Bridge(int i) {
   return "qc-race" + std::to_string(i);
 }
 
-uint32_t Subnet(int i) {
-  return Ip(("172.29." + std::to_string(i) + ".0").c_str());
+ipv4::Cidr Subnet(int i) {
+  return Net(("172.29." + std::to_string(i) + ".0/24").c_str());
 }
 
 TEST(NatConcurrency, ParallelEnableDisableOfDifferentBridgesLeavesOneSetEach) {
-  std::vector<uint32_t> subnets;
+  std::vector<ipv4::Cidr> subnets;
   subnets.reserve(kProcs);
   for (int i = 0; i < kProcs; ++i) {
     subnets.push_back(Subnet(i));
@@ -80,11 +80,11 @@ TEST(NatConcurrency, ParallelEnableDisableOfDifferentBridgesLeavesOneSetEach) {
     std::string err;
     bool ok = true;
     for (int round = 0; round < kRounds; ++round) {
-      ok = NatEnable(Bridge(i), subnets[i], 24, &err) && ok;
-      ok = NatEnable(Bridge(i), subnets[i], 24, &err) && ok;
+      ok = NatEnable(Bridge(i), subnets[i], &err) && ok;
+      ok = NatEnable(Bridge(i), subnets[i], &err) && ok;
       ok = NatDisable(Bridge(i), &err) && ok;
     }
-    ok = NatEnable(Bridge(i), subnets[i], 24, &err) && ok;
+    ok = NatEnable(Bridge(i), subnets[i], &err) && ok;
     if (!ok) {
       (void)fprintf(stderr, "%s: %s\n", Bridge(i).c_str(), err.c_str());
     }
@@ -102,12 +102,12 @@ TEST(NatConcurrency, ParallelEnableDisableOfDifferentBridgesLeavesOneSetEach) {
 }
 
 TEST(NatConcurrency, ParallelEnableOfTheSameBridgeLeavesOneSet) {
-  const uint32_t subnet = Subnet(50);
+  const ipv4::Cidr subnet = Subnet(50);
   const int failed = RaceChildren([&](int) {
     std::string err;
     bool ok = true;
     for (int round = 0; round < kRounds; ++round) {
-      ok = NatEnable("qc-shared", subnet, 24, &err) && ok;
+      ok = NatEnable("qc-shared", subnet, &err) && ok;
     }
     return ok;
   });

@@ -11,7 +11,7 @@ namespace qc::netd {
 namespace {
 
 using nattest::BridgeChains;
-using nattest::Ip;
+using nattest::Net;
 using nattest::Sh;
 
 std::string Table() {
@@ -22,8 +22,8 @@ class NatKernel : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string err;
-    ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.1.0"), 24, &err)) << err;
-    ASSERT_TRUE(NatEnable("qc-two", Ip("172.30.2.0"), 24, &err)) << err;
+    ASSERT_TRUE(NatEnable("qc-one", Net("172.30.1.0/24"), &err)) << err;
+    ASSERT_TRUE(NatEnable("qc-two", Net("172.30.2.0/24"), &err)) << err;
   }
   void TearDown() override { Sh("nft delete table ip qemu_compose"); }
 };
@@ -42,14 +42,14 @@ TEST_F(NatKernel, TwoBridgesGetTheirOwnChains) {
 
 TEST_F(NatKernel, EnablingAgainLeavesTheSameRuleset) {
   std::string err;
-  ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.1.0"), 24, &err)) << err;
-  ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.1.0"), 24, &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-one", Net("172.30.1.0/24"), &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-one", Net("172.30.1.0/24"), &err)) << err;
   EXPECT_EQ(Table(), kBothBridges);
 }
 
 TEST_F(NatKernel, EnablingWithANewSubnetReplacesTheOldRules) {
   std::string err;
-  ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.9.0"), 24, &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-one", Net("172.30.9.0/24"), &err)) << err;
   const std::string t = Table();
   EXPECT_EQ(t.find("172.30.1.0/24"), std::string::npos) << t;
   EXPECT_NE(t.find("ip saddr 172.30.9.0/24 oifname != \"qc-one\" masquerade"), std::string::npos);
@@ -86,7 +86,7 @@ TEST_F(NatKernel, RulesOutsideOurTableAreNeverTouched) {
   const std::string before = Sh("nft list table ip other; nft list table inet qemu_compose");
   std::string err;
   ASSERT_TRUE(NatDisable("qc-one", &err)) << err;
-  ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.1.0"), 24, &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-one", Net("172.30.1.0/24"), &err)) << err;
   EXPECT_EQ(Sh("nft list table ip other; nft list table inet qemu_compose"), before);
   EXPECT_TRUE(NatIsEnabled("qc-one"));  // the foreign rules did not count as ours
   Sh("nft delete table ip other; nft delete table inet qemu_compose");
@@ -103,12 +103,14 @@ TEST(NatKernelNoTable, DisableAndQueryWithoutTableSucceed) {
 
 TEST(NatKernelNoTable, BadInputIsRejectedWithoutTouchingNftables) {
   std::string err;
-  EXPECT_FALSE(NatEnable("eth0", Ip("172.30.1.0"), 24, &err));
+  EXPECT_FALSE(NatEnable("eth0", Net("172.30.1.0/24"), &err));
   EXPECT_EQ(err, "invalid bridge name 'eth0' (want qc-[a-z0-9-]{1,12})");
-  EXPECT_FALSE(NatEnable("qc-one", Ip("172.30.1.5"), 24, &err));
-  EXPECT_EQ(err, "subnet address has host bits set for prefix /24");
-  EXPECT_FALSE(NatEnable("qc-one", Ip("172.30.1.0"), 33, &err));
-  EXPECT_EQ(err, "invalid prefix length 33 (want 1..32)");
+  EXPECT_FALSE(NatEnable("qc-one", Net("172.30.1.5/24"), &err));
+  EXPECT_EQ(err, "subnet 172.30.1.5/24 is not a network address; did you mean 172.30.1.0/24?");
+  EXPECT_FALSE(NatEnable("qc-one", ipv4::Cidr{0xac1e0100U, 33}, &err));
+  EXPECT_NE(err.find("smaller than a /24"), std::string::npos) << err;
+  EXPECT_FALSE(NatEnable("qc-one", Net("172.30.0.0/8"), &err));
+  EXPECT_NE(err.find("larger than a /16"), std::string::npos) << err;
   EXPECT_FALSE(NatDisable("lo", &err));
   EXPECT_EQ(err, "invalid bridge name 'lo' (want qc-[a-z0-9-]{1,12})");
   int status = 0;

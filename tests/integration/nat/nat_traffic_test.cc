@@ -14,7 +14,7 @@
 namespace qc::netd {
 namespace {
 
-using nattest::Ip;
+using nattest::Net;
 using nattest::Sh;
 using nattest::ShOk;
 
@@ -87,8 +87,8 @@ TEST_F(NatTraffic, VmReachesOutsideMasqueradedButBridgesAndOutsideCannotReachIn)
   EXPECT_NE(OutsideCounter().find("counter packets 0 "), std::string::npos) << OutsideCounter();
 
   std::string err;
-  ASSERT_TRUE(NatEnable("qc-one", Ip("172.30.1.0"), 24, &err)) << err;
-  ASSERT_TRUE(NatEnable("qc-two", Ip("172.30.2.0"), 24, &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-one", Net("172.30.1.0/24"), &err)) << err;
+  ASSERT_TRUE(NatEnable("qc-two", Net("172.30.2.0/24"), &err)) << err;
 
   EXPECT_TRUE(Ping(vm1_, "198.51.100.1"));
   EXPECT_TRUE(Ping(vm2_, "198.51.100.1"));

@@ -2,20 +2,22 @@
 // test process into a fresh network namespace before any test runs.
 #pragma once
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <string>
+
+#include "ipv4.h"
 
 namespace qc::netd::nattest {
 
-inline uint32_t Ip(const char* dotted) {
-  in_addr a{};
-  EXPECT_EQ(inet_pton(AF_INET, dotted, &a), 1) << dotted;
-  return a.s_addr;
+inline ipv4::Cidr Net(const char* text) {
+  const std::optional<ipv4::Cidr> c = ipv4::ParseCidr(text);
+  EXPECT_TRUE(c.has_value()) << text;
+  return c.value_or(ipv4::Cidr{});
 }
 
 // Runs a shell command (in our private netns); returns stdout+stderr, sets *status.

@@ -64,11 +64,16 @@ TEST(Subnet, AcceptsAutoAndAlignedPrefixesUpTo24) {
   EXPECT_EQ(CheckSubnet("172.20.0.0/24"), "");
   EXPECT_EQ(CheckSubnet("10.0.0.0/16"), "");
   EXPECT_EQ(CheckSubnet("172.20.0.0/25"),
-            "subnet too small for DHCP range .10-.250: need /24 or larger (got /25)");
+            "subnet 172.20.0.0/25 is smaller than a /24, which the DHCP range .10-.250 needs "
+            "(the prefix must be 16..24)");
   EXPECT_EQ(CheckSubnet("10.1.2.0/16"),
-            "subnet '10.1.2.0/16' is not a network address; did you mean '10.1.0.0/16'?");
-  for (const char* bad :
-       {"172.20.0.0", "172.20.0.0/33", "172.20.0/24", "fd00::/64", "a.b.c.d/24", "172.20.0.0/"}) {
+            "subnet 10.1.2.0/16 is not a network address; did you mean 10.1.0.0/16?");
+  // `up` (and the helper) refuse these, so `config` does too.
+  EXPECT_EQ(CheckSubnet("10.0.0.0/8"),
+            "subnet 10.0.0.0/8 is larger than a /16 (the prefix must be 16..24)");
+  EXPECT_NE(CheckSubnet("0.0.0.0/0"), "");
+  for (const char* bad : {"172.20.0.0", "172.20.0.0/33", "172.20.0/24", "fd00::/64", "a.b.c.d/24",
+                          "172.20.0.0/", "172.020.0.0/24", "172.20.0.0/024", " 172.20.0.0/24"}) {
     EXPECT_NE(CheckSubnet(bad).find("invalid subnet"), std::string::npos) << bad;
   }
 }

@@ -15,7 +15,7 @@ TEST(HelperPolicy, DefaultsAreSafe) {
   std::string err;
   ASSERT_TRUE(ParsePolicy("", &p, &err));
   ASSERT_EQ(p.pools.size(), 1U);
-  EXPECT_EQ(FormatCidr(p.pools[0]), "172.16.0.0/12");
+  EXPECT_EQ(ipv4::FormatCidr(p.pools[0]), "172.16.0.0/12");
   EXPECT_EQ(p.quotas.max_bridges, 8U);
   EXPECT_EQ(p.quotas.max_taps, 64U);
   EXPECT_EQ(p.quotas.max_dnsmasq, 8U);
@@ -38,7 +38,7 @@ TEST(HelperPolicy, ParsesEveryKey) {
                   &p, &err))
       << err;
   ASSERT_EQ(p.pools.size(), 2U);
-  EXPECT_EQ(FormatCidr(p.pools[1]), "192.168.100.0/22");
+  EXPECT_EQ(ipv4::FormatCidr(p.pools[1]), "192.168.100.0/22");
   EXPECT_TRUE(CallerAllowed(p, Caller{2000, "alice", {2000}, {"alice"}}));
   EXPECT_TRUE(CallerAllowed(p, Caller{1001, "", {1001}, {}}));
   EXPECT_TRUE(CallerAllowed(p, Caller{3000, "carol", {3000, 44}, {"carol", "netdev"}}));
