@@ -1,6 +1,7 @@
 #include "links.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
@@ -8,8 +9,10 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/route.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace qc::netd {
@@ -125,6 +128,26 @@ bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err) {
   const int rc = rtnl_link_delete(rtnl, l);
   rtnl_link_put(l);
   return Done("delete link", rc, err);
+}
+
+bool WriteSysctl(const std::string& path, const char* value, bool optional, std::string* err) {
+  const int fd = open(("/proc/sys/net/" + path).c_str(), O_WRONLY | O_CLOEXEC);
+  const ssize_t len = static_cast<ssize_t>(std::strlen(value));
+  const bool ok = fd >= 0 && write(fd, value, len) == len;
+  const int e = errno;
+  if (fd >= 0) {
+    close(fd);
+  }
+  if (!ok && !(optional && fd < 0 && e == ENOENT)) {
+    *err = "cannot set net." + path + ": " + std::strerror(e);
+    return false;
+  }
+  return true;
+}
+
+bool IgnoreGuestConfiguration(const std::string& name, bool bridge, std::string* err) {
+  return WriteSysctl("ipv6/conf/" + name + "/disable_ipv6", "1", true, err) &&
+         (!bridge || WriteSysctl("ipv4/conf/" + name + "/accept_redirects", "0", false, err));
 }
 
 bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const ipv4::Cidr& c, std::string* err) {

@@ -40,6 +40,14 @@ bool AddBridge(nl_sock* rtnl, const std::string& name, bool* exists, std::string
 bool ConfigureLink(nl_sock* rtnl, int ifindex, const std::string& alias, int master_ifindex,
                    std::string* err);
 bool DeleteLink(nl_sock* rtnl, int ifindex, std::string* err);
+// Writes `value` to /proc/sys/net/<path> of the helper's netns (CAP_NET_ADMIN
+// suffices there). `optional`: a missing file is fine (a kernel without IPv6).
+bool WriteSysctl(const std::string& path, const char* value, bool optional, std::string* err);
+// On a qc- bridge or tap- link the helper made, before it goes up: nothing a
+// guest sends may configure the host. IPv6 off (no router advertisements,
+// autoconfiguration or redirects, no host address a guest could reach) and,
+// on a bridge, IPv4 ICMP redirects ignored (SECURITY.md, "The guest").
+bool IgnoreGuestConfiguration(const std::string& name, bool bridge, std::string* err);
 // Adds (NLM_F_EXCL, with the subnet's broadcast) or deletes an address.
 bool ChangeAddress(nl_sock* rtnl, bool add, int ifindex, const ipv4::Cidr& c, std::string* err);
 const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name);

@@ -34,14 +34,11 @@ static bool OwnedBridgeAddress(Session& s, const std::string& name, ipv4::Cidr* 
 }
 
 void HandleSetForwarding(Session& s, const SetForwarding& req, Reply* r) {
-  const int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-  const bool ok = fd >= 0 && write(fd, "1\n", 2) == 2;
-  SetReply(r, ok ? OK : INTERNAL,
-           ok ? "net.ipv4.ip_forward = 1"
-              : std::string("cannot write net.ipv4.ip_forward: ") + std::strerror(errno));
-  if (fd >= 0) {
-    close(fd);
+  std::string err;
+  if (!WriteSysctl("ipv4/ip_forward", "1\n", false, &err)) {
+    return SetReply(r, INTERNAL, err);
   }
+  SetReply(r, OK, "net.ipv4.ip_forward = 1");
 }
 
 void HandleEnableNat(Session& s, const EnableNat& req, Reply* r) {

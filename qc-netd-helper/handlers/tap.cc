@@ -12,10 +12,24 @@
 
 namespace qc::netd {
 
+// What a failed open or TUNSETIFF/TUNSETOWNER/TUNSETGROUP errno means to the caller.
+static Status TapStatus(int e) {
+  switch (e) {
+    case EBUSY:  // IFF_TUN_EXCL: the name is taken
+    case EEXIST:
+      return CONFLICT;
+    case EPERM:  // /dev/net/tun closed to this user, or no CAP_NET_ADMIN
+    case EACCES:
+      return PERMISSION_DENIED;
+    default:  // ENOENT/ENODEV (no tun driver), ENOMEM, EMFILE, ...
+      return INTERNAL;
+  }
+}
+
 // Opens `queues` fds of a new, non-persistent TAP owned by uid/gid. On
-// failure no fd stays open, so the TAP is gone again.
+// failure no fd stays open, so the TAP is gone again; *status says why.
 static bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t gid,
-                    std::vector<int>* fds, std::string* err) {
+                    std::vector<int>* fds, Status* status, std::string* err) {
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, name.c_str(), name.size());  // size checked by IsValidTapName
   // IFF_TUN_EXCL: the first queue never attaches to an existing (someone
@@ -31,10 +45,12 @@ static bool OpenTap(const std::string& name, unsigned queues, uid_t uid, gid_t g
     if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0 ||
         (q == 0 && (ioctl(fd, TUNSETOWNER, static_cast<unsigned long>(uid)) != 0 ||
                     ioctl(fd, TUNSETGROUP, static_cast<unsigned long>(gid)) != 0))) {
-      *err = "TAP " + name + ": " +
-             (errno == EBUSY
-                  ? "a link of that name already exists (a TAP lives while an fd of it is open)"
-                  : std::strerror(errno));
+      const int e = errno;
+      *status = TapStatus(e);
+      *err =
+          "TAP " + name + ": " +
+          (e == EBUSY ? "a link of that name already exists (a TAP lives while an fd of it is open)"
+                      : std::strerror(e));
       CloseAll(fds);
       return false;
     }
@@ -63,13 +79,14 @@ void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int
   if (!CheckQuota(s, links, true, 1, r)) {
     return;
   }
-  if (!OpenTap(name, queues, s.caller.uid, s.caller.gids[0], fds, &err)) {
-    return SetReply(r, CONFLICT, err);
+  Status failed = INTERNAL;
+  if (!OpenTap(name, queues, s.caller.uid, s.caller.gids[0], fds, &failed, &err)) {
+    return SetReply(r, failed, err);
   }
-  // Closing the fds now removes the TAP. Alias, master and up; then re-check
+  // Closing the fds now removes the TAP. Hardened, then alias, master and up; then re-check
   // the quota (another helper of this user may have raced us past it).
   const LinkInfo* tap = LoadLinks(s, &links, r) ? FindLink(links, name) : nullptr;
-  if (tap == nullptr ||
+  if (tap == nullptr || !IgnoreGuestConfiguration(name, false, &err) ||
       !ConfigureLink(s.rtnl, tap->ifindex, OwnerAlias(s.caller.uid), master, &err)) {
     CloseAll(fds);
     return SetReply(r, INTERNAL, tap == nullptr ? "TAP " + name + " vanished" : err);
