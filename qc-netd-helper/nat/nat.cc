@@ -95,6 +95,16 @@ void MaskedCmp(nftnl_rule* r, uint32_t mask, uint32_t op, uint32_t value) {
         {NFTNL_EXPR_CMP_DATA, 0, &value, 4}});
 }
 
+// ip saddr SUBNET (reg 1 = the IPv4 source address, masked).
+void SourceIn(nftnl_rule* r, uint32_t subnet_be, uint32_t mask_be) {
+  Expr(r, "payload",
+       {{NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER},
+        {NFTNL_EXPR_PAYLOAD_OFFSET, 12},  // iphdr.saddr
+        {NFTNL_EXPR_PAYLOAD_LEN, 4},
+        {NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1}});
+  MaskedCmp(r, mask_be, NFT_CMP_EQ, subnet_be);
+}
+
 void Verdict(nftnl_rule* r, uint32_t verdict) {
   Expr(r, "immediate", {{NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT}, {NFTNL_EXPR_IMM_VERDICT, verdict}});
 }
@@ -133,18 +143,13 @@ Ptr<nftnl_rule> Rule(const std::string& bridge, bool nat) {
   return r;
 }
 
-// The five rules of nat.h, in its order.
+// The six rules of nat.h, in its order.
 std::vector<Ptr<nftnl_rule>> Rules(const std::string& bridge, uint32_t subnet_be,
                                    uint32_t mask_be) {
   std::vector<Ptr<nftnl_rule>> v;
   // ip saddr SUBNET oifname != BRIDGE masquerade
   nftnl_rule* r = v.emplace_back(Rule(bridge, true)).get();
-  Expr(r, "payload",
-       {{NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER},
-        {NFTNL_EXPR_PAYLOAD_OFFSET, 12},  // iphdr.saddr
-        {NFTNL_EXPR_PAYLOAD_LEN, 4},
-        {NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1}});
-  MaskedCmp(r, mask_be, NFT_CMP_EQ, subnet_be);
+  SourceIn(r, subnet_be, mask_be);
   Ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, bridge);
   Expr(r, "masq", {});
   // iifname BRIDGE oifname "qc-*" oifname != BRIDGE drop
@@ -153,10 +158,15 @@ std::vector<Ptr<nftnl_rule>> Rules(const std::string& bridge, uint32_t subnet_be
   Ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, "qc-", 3);
   Ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, bridge);
   Verdict(r, NF_DROP);
-  // iifname BRIDGE accept
+  // iifname BRIDGE ip saddr SUBNET accept
   r = v.emplace_back(Rule(bridge, false)).get();
   Ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+  SourceIn(r, subnet_be, mask_be);
   Verdict(r, NF_ACCEPT);
+  // iifname BRIDGE drop: a source the guest made up (anti-spoofing)
+  r = v.emplace_back(Rule(bridge, false)).get();
+  Ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+  Verdict(r, NF_DROP);
   // oifname BRIDGE ct state established,related accept
   r = v.emplace_back(Rule(bridge, false)).get();
   Ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);

@@ -11,7 +11,8 @@ namespace qc::netd {
 
 // Installs (or re-installs, leaving exactly one set) the base chains of `bridge`:
 //   BRIDGE-forward (filter forward):     iifname BRIDGE oifname "qc-*" oifname != BRIDGE drop
-//                                        iifname BRIDGE accept
+//                                        iifname BRIDGE ip saddr SUBNET accept
+//                                        iifname BRIDGE drop  (spoofed source)
 //                                        oifname BRIDGE ct state established,related accept
 //                                        oifname BRIDGE drop
 //   BRIDGE-postrouting (nat, srcnat):    ip saddr SUBNET oifname != BRIDGE masquerade

@@ -47,9 +47,10 @@ inline std::string BridgeChains(const std::string& bridge, const std::string& su
   const std::string b = "\"" + bridge + "\"";
   return "\tchain " + bridge + "-forward {\n" +
          "\t\ttype filter hook forward priority filter; policy accept;\n" + "\t\tiifname " + b +
-         " oifname \"qc-*\" oifname != " + b + " drop\n" + "\t\tiifname " + b + " accept\n" +
-         "\t\toifname " + b + " ct state established,related accept\n" + "\t\toifname " + b +
-         " drop\n" + "\t}\n\n" + "\tchain " + bridge + "-postrouting {\n" +
+         " oifname \"qc-*\" oifname != " + b + " drop\n" + "\t\tiifname " + b + " ip saddr " +
+         subnet + " accept\n" + "\t\tiifname " + b + " drop\n" + "\t\toifname " + b +
+         " ct state established,related accept\n" + "\t\toifname " + b + " drop\n" + "\t}\n\n" +
+         "\tchain " + bridge + "-postrouting {\n" +
          "\t\ttype nat hook postrouting priority srcnat; policy accept;\n" + "\t\tip saddr " +
          subnet + " oifname != " + b + " masquerade\n" + "\t}\n";
 }
