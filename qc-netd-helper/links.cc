@@ -74,12 +74,26 @@ bool Ipv4Addresses(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err, 
   out->clear();
   return ForEach<rtnl_addr>("list addresses", rtnl_addr_alloc_cache(rtnl, &cache), &cache, err,
                             [&](rtnl_addr* a) {
-                              AddrInfo info{rtnl_addr_get_ifindex(a), {}};
+                              AddrInfo info{rtnl_addr_get_ifindex(a), {}, ""};
                               if ((ifindex == 0 || info.ifindex == ifindex) &&
                                   ToCidr(rtnl_addr_get_local(a), &info.cidr)) {
                                 out->push_back(info);
                               }
                             });
+}
+
+// "" for a unicast route of the main table, else its type and table.
+static std::string RouteKind(rtnl_route* r) {
+  char type[32];
+  const unsigned table = rtnl_route_get_table(r);
+  std::string kind = rtnl_route_get_type(r) == RTN_UNICAST
+                         ? ""
+                         : nl_rtntype2str(rtnl_route_get_type(r), type, sizeof type);
+  if (table != RT_TABLE_MAIN) {
+    kind += (kind.empty() ? "table " : ", table ") +
+            (table == RT_TABLE_LOCAL ? "local" : std::to_string(table));
+  }
+  return kind;
 }
 
 bool Ipv4Routes(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err) {
@@ -89,9 +103,8 @@ bool Ipv4Routes(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err) {
       "list routes", rtnl_route_alloc_cache(rtnl, AF_INET, 0, &cache), &cache, err,
       [&](rtnl_route* r) {
         rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
-        AddrInfo info{nh != nullptr ? rtnl_route_nh_get_ifindex(nh) : 0, {}};
-        if (rtnl_route_get_table(r) == RT_TABLE_MAIN && rtnl_route_get_type(r) == RTN_UNICAST &&
-            ToCidr(rtnl_route_get_dst(r), &info.cidr) && info.cidr.prefix > 0) {
+        AddrInfo info{nh != nullptr ? rtnl_route_nh_get_ifindex(nh) : 0, {}, RouteKind(r)};
+        if (ToCidr(rtnl_route_get_dst(r), &info.cidr) && info.cidr.prefix > 0) {
           out->push_back(info);
         }
       });

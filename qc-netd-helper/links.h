@@ -24,6 +24,7 @@ struct LinkInfo {
 struct AddrInfo {
   int ifindex = 0;
   ipv4::Cidr cidr;
+  std::string route_kind;  // routes: "" (unicast, main table), or e.g. "blackhole, table 100"
 };
 
 // Each returns false with *err set when the kernel refuses.
@@ -31,8 +32,10 @@ nl_sock* ConnectRtnl(std::string* err);
 bool Links(nl_sock* rtnl, std::vector<LinkInfo>* out, std::string* err);
 // The addresses on link `ifindex`, or on every link if it is 0.
 bool Ipv4Addresses(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err, int ifindex = 0);
-// Main-table unicast routes except the default route, with the ifindex of
-// their first next hop (0 if none).
+// Every route of every table (main, local and any that policy routing
+// uses) and of every type (unicast, local, broadcast, blackhole, unreachable,
+// prohibit, throw, ...) except default routes, with the ifindex of their
+// first next hop (0 if none).
 bool Ipv4Routes(nl_sock* rtnl, std::vector<AddrInfo>* out, std::string* err);
 // NLM_F_EXCL: fails with *exists = true if the name is taken.
 bool AddBridge(nl_sock* rtnl, const std::string& name, bool* exists, std::string* err);

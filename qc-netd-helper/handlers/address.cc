@@ -7,8 +7,8 @@
 
 namespace qc::netd {
 
-// *what: the first address or route of another interface (not the default
-// route) that overlaps `subnet`, or "".
+// *what: the first address or route (of any type and table, except default
+// routes) of another interface that overlaps `subnet`, or "".
 static bool FindOverlap(Session& s, int bridge, const ipv4::Cidr& subnet, std::string* what,
                         Reply* r) {
   std::vector<AddrInfo> addrs;
@@ -30,7 +30,8 @@ static bool FindOverlap(Session& s, int bridge, const ipv4::Cidr& subnet, std::s
     *what = "address " + ipv4::FormatCidr(a->cidr) + " on " + LinkName(links, a->ifindex);
   } else if (rt != routes.end()) {
     *what = "route " + ipv4::FormatCidr(ipv4::NetworkOf(rt->cidr)) +
-            (rt->ifindex > 0 ? " via " + LinkName(links, rt->ifindex) : "");
+            (rt->ifindex > 0 ? " via " + LinkName(links, rt->ifindex) : "") +
+            (rt->route_kind.empty() ? "" : " (" + rt->route_kind + ")");
   }
   return true;
 }

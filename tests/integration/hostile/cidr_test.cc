@@ -81,5 +81,46 @@ TEST(HostileCidr, BadSpecialAndOverlappingSubnetsAreRefused) {
   EXPECT_EQ(r.status(), netd::OK) << r.message();
 }
 
+// Issue 12 (3): an administrator's blackhole or unreachable route, a local
+// route, or a route in a table that policy routing uses, is as much a use of
+// those addresses as a unicast route in the main table; a user's /24 must not
+// override it.
+TEST(HostileCidr, EveryRouteTypeAndEveryTableCountsAsAnOverlap) {
+  Netns ns;
+  ASSERT_EQ(ns.Run("ip link add veth-h type veth peer name veth-p && ip link set veth-h up && "
+                   "ip route add blackhole 172.26.0.0/16 && "
+                   "ip route add unreachable 172.27.1.0/24 && "
+                   "ip route add prohibit 172.27.2.0/24 && "
+                   "ip route add throw 172.27.3.0/24 && "
+                   "ip route add local 172.27.4.0/24 dev lo && "
+                   "ip route add broadcast 172.27.5.255 dev veth-h table local && "
+                   "ip route add 172.27.6.0/24 dev veth-h table 100 && "
+                   "ip rule add to 172.27.6.0/24 lookup 100 && "
+                   "ip route add blackhole 172.27.7.0/24 table 200 && "
+                   "ip rule add lookup 200 pref 100")
+                .exit_code,
+            0);
+  HelperClient a;
+  StartHello(&a, ns, UserA());
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&a, "qc-rt"));
+  const std::string before = NetDump(ns);
+  for (const auto& [cidr, says] : std::vector<std::pair<std::string, std::string>>{
+           {"172.26.1.1/24", "overlaps route 172.26.0.0/16 (blackhole)"},
+           {"172.27.1.1/24", "overlaps route 172.27.1.0/24 (unreachable)"},
+           {"172.27.2.1/24", "overlaps route 172.27.2.0/24 (prohibit)"},
+           {"172.27.3.1/24", "overlaps route 172.27.3.0/24 (throw)"},
+           {"172.27.4.1/24", "overlaps route 172.27.4.0/24 via lo (local, table local)"},
+           {"172.27.5.1/24", "overlaps route 172.27.5.255/32 via veth-h (broadcast, table local)"},
+           {"172.27.6.1/24", "overlaps route 172.27.6.0/24 via veth-h (table 100)"},
+           {"172.27.7.1/24", "overlaps route 172.27.7.0/24 (blackhole, table 200)"},
+       }) {
+    EXPECT_EQ(ExpectReply(&a, AddAddressReq("qc-rt", cidr), netd::CONFLICT, says), "") << cidr;
+  }
+  EXPECT_EQ(NetDump(ns), before);
+  netd::Reply r;
+  ASSERT_TRUE(a.Call(AddAddressReq("qc-rt", "172.27.9.1/24"), &r));
+  EXPECT_EQ(r.status(), netd::OK) << r.message();
+}
+
 }  // namespace
 }  // namespace qc::itest
