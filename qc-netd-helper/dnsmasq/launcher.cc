@@ -28,17 +28,27 @@ static std::string ReadFile(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// Pids of our dnsmasq binary running with real uid `uid` and the argument
-// --interface=<bridge> (any --interface=qc-... when bridge is empty).
+// The network namespace of the process of /proc/<pid> `dir`: "net:[4026531840]".
+static std::string NetNamespace(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::read_symlink(dir + "/ns/net", ec).string();
+}
+
+// Pids of our dnsmasq binary running with real uid `uid` in the helper's own
+// network namespace and with the argument --interface=<bridge> (any
+// --interface=qc-... when bridge is empty). A dnsmasq of another namespace
+// serves another bridge of the same name: it is never reused, stopped or counted.
 static std::vector<int> FindDnsmasq(uid_t uid, const std::string& bridge) {
   const std::string word =
       std::string("\0--interface=", 13) + (bridge.empty() ? "qc-" : bridge + '\0');
+  const std::string own_netns = NetNamespace("/proc/self");
   std::vector<int> pids;
   const std::unique_ptr<DIR, int (*)(DIR*)> d(opendir("/proc"), closedir);
-  while (dirent* e = d ? readdir(d.get()) : nullptr) {
+  while (dirent* e = d && !own_netns.empty() ? readdir(d.get()) : nullptr) {
     const std::string dir = std::string("/proc/") + e->d_name;
     std::error_code ec;
-    if (std::filesystem::read_symlink(dir + "/exe", ec) != QC_DNSMASQ_PATH) {
+    if (std::filesystem::read_symlink(dir + "/exe", ec) != QC_DNSMASQ_PATH ||
+        NetNamespace(dir) != own_netns) {
       continue;
     }
     const std::string status = ReadFile(dir + "/status");
