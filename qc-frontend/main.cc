@@ -55,6 +55,11 @@ int RealMain(int argc, char** argv) {
   up->add_option("--timeout", up_o.timeout_s, "Seconds --wait waits")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  up->add_option("--pull", up_o.pull,
+                 "Pull images first: missing (only what is not cached), always (check for a "
+                 "newer version unless image_digest pins it), never (only the cache)")
+      ->check(CLI::IsMember({"missing", "always", "never"}))
+      ->capture_default_str();
 
   qc::commands::StopOptions stop_o;
   auto* stop = app.add_subcommand(
@@ -107,6 +112,36 @@ int RealMain(int argc, char** argv) {
       "down", "Remove networks (bridge, NAT, dnsmasq); refused while a running VM uses them");
   net_down->alias("rm");
   net_down->add_option("networks", net_names, "Network names")->required();
+
+  qc::commands::PullOptions pull_o;
+  auto* pull = app.add_subcommand(
+      "pull",
+      "Download the VMs' images into the per-user cache ($XDG_CACHE_HOME/qemu-compose/images), "
+      "verified against image_digest; a cached image without a digest is revalidated "
+      "(ETag/Last-Modified)");
+  pull->add_option("vms", pull_o.vms, "VMs whose images to pull (default: all)");
+  pull->add_flag("--force", pull_o.force, "Download again even if cached");
+  pull->add_flag("-q,--quiet", pull_o.quiet, "No progress output");
+
+  auto* images = app.add_subcommand(
+      "images", "List the project's VMs with their image URL, digest, size and cache path");
+  AddFormat(images, &g);
+
+  auto* image = app.add_subcommand("image", "Manage the per-user image cache (every project's)");
+  image->require_subcommand(1);
+  auto* image_ls = image->add_subcommand("ls", "List cached images: URL, digest, size, users");
+  AddFormat(image_ls, &g);
+  std::vector<std::string> image_rm_targets;
+  bool image_rm_force = false;
+  auto* image_rm = image->add_subcommand(
+      "rm", "Remove cached images by URL or digest; refused while a VM disk uses one");
+  image_rm
+      ->add_option("images", image_rm_targets,
+                   "Image URLs or digests (sha256:<hex>, or 12+ hex digits)")
+      ->required();
+  image_rm->add_flag("--force", image_rm_force, "Remove even if a VM disk still uses it");
+  auto* image_prune = image->add_subcommand(
+      "prune", "Remove every cached image no VM disk uses, and interrupted downloads");
 
   auto* config = app.add_subcommand(
       "config",
@@ -184,6 +219,21 @@ int RealMain(int argc, char** argv) {
   }
   if (*config) {
     return RunConfig(g);
+  }
+  if (*pull) {
+    return RunPull(g, pull_o);
+  }
+  if (*images) {
+    return RunImages(g);
+  }
+  if (*image_ls) {
+    return RunImageLs(g);
+  }
+  if (*image_rm) {
+    return RunImageRm(g, image_rm_targets, image_rm_force);
+  }
+  if (*image_prune) {
+    return RunImagePrune(g);
   }
   if (*doctor) {
     qc::tools::DoctorOptions d;

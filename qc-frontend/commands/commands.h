@@ -13,6 +13,7 @@ struct UpOptions {
   std::vector<std::string> vms;  // empty = all
   bool wait = false;
   int timeout_s = 300;
+  std::string pull = "missing";  // missing | always | never (images)
 };
 int RunUp(const GlobalOptions& g, const UpOptions& o);
 
@@ -30,6 +31,18 @@ int RunInspect(const GlobalOptions& g, const std::string& vm);
 int RunNetworkLs(const GlobalOptions& g);
 int RunNetworkDown(const GlobalOptions& g, const std::vector<std::string>& networks);
 int RunConfig(const GlobalOptions& g);
+
+// Images (commands/pull.cc, commands/images_cmd.cc).
+struct PullOptions {
+  std::vector<std::string> vms;
+  bool force = false;  // download again even if cached
+  bool quiet = false;  // no progress
+};
+int RunPull(const GlobalOptions& g, const PullOptions& o);
+int RunImages(const GlobalOptions& g);
+int RunImageLs(const GlobalOptions& g);
+int RunImageRm(const GlobalOptions& g, const std::vector<std::string>& targets, bool force);
+int RunImagePrune(const GlobalOptions& g);
 
 // Paths the tool commands (console, logs, ssh) need.
 int RunConsoleCmd(const GlobalOptions& g, const std::string& vm);

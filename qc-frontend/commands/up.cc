@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "commands/commands.h"
 #include "commands/context.h"
+#include "commands/image_pull.h"
 #include "commands/netd_session.h"
 #include "commands/network_recovery.h"
 #include "commands/network_setup.h"
@@ -180,6 +181,10 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     return cli::kExitUsage;
   }
   std::vector<std::string> vms = WithDependencies(ctx, requested);
+  // Before the project lock: a long download must not block `ps` or `stop`.
+  if (!PullImagesForUp(ctx, vms, o.pull)) {
+    return cli::kExitError;
+  }
   if (!state::MakeDirs(ctx.layout.root, &err)) {
     ctx.out.Error(err);
     return cli::kExitError;

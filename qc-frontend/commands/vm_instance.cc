@@ -9,6 +9,7 @@
 #include "commands/network_setup.h"
 #include "commands/str_cat.h"
 #include "commands/vm_probe.h"
+#include "images/overlay.h"
 #include "naming/digest.h"
 #include "paths/exe_paths.h"
 #include "runner_launch.h"
@@ -56,11 +57,6 @@ bool RunTool(const std::vector<std::string>& argv, std::string* error) {
   return false;
 }
 
-std::string ImageFormat(const std::string& image) {
-  auto ext = std::filesystem::path(image).extension().string();
-  return ext == ".qcow2" ? "qcow2" : (ext == ".raw" || ext == ".img") ? "raw" : "qcow2";
-}
-
 bool EnsureDisk(const Context& ctx, const std::string& name, const compose::Vm& vm, bool* have_disk,
                 std::string* error) {
   std::string disk = ctx.layout.Disk(name);
@@ -69,13 +65,9 @@ bool EnsureDisk(const Context& ctx, const std::string& name, const compose::Vm& 
     return true;
   }
   if (!vm.image.empty()) {
-    std::vector<std::string> argv{
-        "qemu-img", "create", "-q", "-f", "qcow2", "-F", ImageFormat(vm.image),
-        "-b",       vm.image, disk};
-    if (vm.disk.size_bytes > 0) {
-      argv.push_back(std::to_string(vm.disk.size_bytes));
-    }
-    if (!RunTool(argv, error)) {
+    images::BaseImage base;
+    if (!images::ResolveBaseImage(vm.image, vm.image_digest, &base, error) ||
+        !images::CreateOverlay(base, disk, vm.disk.size_bytes, error)) {
       return false;
     }
     *have_disk = true;

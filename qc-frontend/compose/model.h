@@ -38,7 +38,8 @@ struct DiskConfig {
 
 struct Vm {
   std::string name;   // valid hostname label
-  std::string image;  // absolute path or "" (direct kernel boot)
+  std::string image;  // normalised http(s)/file URL, absolute path, or "" (direct kernel boot)
+  std::string image_digest;  // "sha256:<hex>" / "sha512:<hex>" (lowercase) or ""
   std::string kernel, initrd, cmdline;
   std::uint32_t cpus = 1;
   std::uint64_t memory_mb = 512;

@@ -30,6 +30,9 @@ ConfigValue VmValue(const Vm& vm) {
   if (!vm.image.empty()) {
     v.Add("image", ConfigValue::String(vm.image));
   }
+  if (!vm.image_digest.empty()) {
+    v.Add("image_digest", ConfigValue::String(vm.image_digest));
+  }
   if (!vm.kernel.empty()) {
     v.Add("kernel", ConfigValue::String(vm.kernel));
   }

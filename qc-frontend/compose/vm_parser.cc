@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "compose/image_fields.h"
 #include "compose/names.h"
 #include "compose/units.h"
 #include "compose/vm_fields.h"
@@ -11,8 +12,9 @@ namespace qc::compose {
 namespace {
 
 const std::vector<std::string> kVmKeys = {
-    "image",   "kernel", "initrd", "cmdline",           "cpu",       "memory", "disk", "networks",
-    "volumes", "ports",  "accel",  "stop_grace_period", "depends_on"};
+    "image",      "kernel",      "initrd",  "cmdline", "cpu",   "memory",
+    "disk",       "networks",    "volumes", "ports",   "accel", "stop_grace_period",
+    "depends_on", "image_digest"};
 const std::vector<std::string> kDiskKeys = {"size"};
 
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
@@ -73,18 +75,23 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
   bool has_boot_source = false;
   Entry initrd_entry;
   Entry cmdline_entry;
+  Entry digest_entry;
   for (const Entry& field : reader.Map(entry.value, entry.value_pos, owner, "", &kVmKeys)) {
     const std::string& key = field.key;
-    if (key == "image" || key == "kernel" || key == "initrd") {
+    if (key == "image") {
+      // An invalid image is reported by ReadImage; not "needs 'image'" as well.
+      has_boot_source = true;
+      ReadImage(reader, field, owner, paths, vm);
+    } else if (key == "image_digest") {
+      ReadImageDigest(reader, field, owner, vm);
+      digest_entry = field;
+    } else if (key == "kernel" || key == "initrd") {
       std::optional<std::string> text = reader.String(field, owner);
       if (!text) {
         has_boot_source = has_boot_source || key != "initrd";
         continue;
       }
       std::string resolved = ResolvePath(paths, *text);
-      if (key == "image") {
-        vm->image = resolved;
-      }
       if (key == "kernel") {
         vm->kernel = resolved;
       }
@@ -229,6 +236,9 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
   }
   if (vm->kernel.empty() && !vm->cmdline.empty()) {
     diag.Error(cmdline_entry.key_pos, owner + ": 'cmdline' needs 'kernel'");
+  }
+  if (vm->image.empty() && !vm->image_digest.empty()) {
+    diag.Error(digest_entry.key_pos, owner + ": 'image_digest' needs 'image'");
   }
 }
 

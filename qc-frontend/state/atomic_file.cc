@@ -1,6 +1,7 @@
 #include "atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,7 +37,8 @@ bool WriteAll(int fd, const std::string& content) {
 
 }  // namespace
 
-bool WriteFileAtomic(const std::string& path, const std::string& content, std::string* error) {
+bool WriteFileAtomic(const std::string& path, const std::string& content, std::string* error,
+                     mode_t mode) {
   // A no-op `up` rewrites every state file with what it already holds;
   // skipping those spares a write and an fsync each.
   std::string current, ignored;
@@ -51,7 +53,7 @@ bool WriteFileAtomic(const std::string& path, const std::string& content, std::s
     *error = ErrnoText("cannot create", tmp);
     return false;
   }
-  bool ok = WriteAll(fd, content) && fsync(fd) == 0;
+  bool ok = fchmod(fd, mode) == 0 && WriteAll(fd, content) && fsync(fd) == 0;
   if (!ok) {
     *error = ErrnoText("cannot write", tmp);
   }

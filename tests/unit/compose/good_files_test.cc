@@ -147,5 +147,20 @@ TEST(GoodFiles, BundledDemoExampleLoads) {
   EXPECT_TRUE(r.warnings.empty());
 }
 
+TEST(GoodFiles, ImageUrlsAreNormalisedAndDigestsLowercased) {
+  const testing::LoadResult r = LoadGood("image_url.yaml");
+  ASSERT_TRUE(r.ok) << r.error;
+  const Vm& web = r.project.vms.at("web");
+  EXPECT_EQ(web.image,
+            "https://cloud.debian.org/images/cloud/bookworm/latest/"
+            "debian-12-genericcloud-amd64.qcow2");
+  EXPECT_EQ(web.image_digest,
+            "sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+            "0123456789abcdef0123456789abcdef0123456789abcdef");
+  const Vm& db = r.project.vms.at("db");
+  EXPECT_EQ(db.image, GoodDir() + "/disk.raw");  // a path stays a path, made absolute
+  EXPECT_EQ(db.image_digest, "");
+}
+
 }  // namespace
 }  // namespace qc::compose
