@@ -15,9 +15,9 @@ std::string FormatBytes(std::uint64_t bytes) {
   }
   char buf[32];
   if (unit == 0) {
-    std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(bytes));
+    (void)std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(bytes));
   } else {
-    std::snprintf(buf, sizeof(buf), "%.1f %s", value, kUnits[unit]);
+    (void)std::snprintf(buf, sizeof(buf), "%.1f %s", value, kUnits[unit]);
   }
   return buf;
 }
@@ -36,9 +36,9 @@ std::string FormatDuration(double seconds) {
   auto s = static_cast<long>(std::lround(seconds));
   char buf[32];
   if (s >= 3600) {
-    std::snprintf(buf, sizeof(buf), "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    (void)std::snprintf(buf, sizeof(buf), "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
   } else {
-    std::snprintf(buf, sizeof(buf), "%ld:%02ld", s / 60, s % 60);
+    (void)std::snprintf(buf, sizeof(buf), "%ld:%02ld", s / 60, s % 60);
   }
   return buf;
 }

@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::size_t kHeadBytes = 64 * 1024;
+constexpr std::size_t kHeadBytes = std::size_t{64} * 1024;
 constexpr std::uint32_t kQcowMagic = 0x514649fb;  // "QFI\xfb"
 constexpr std::uint64_t kIncompatDataFile = 1U << 2;
 constexpr std::uint64_t kIncompatKnown =

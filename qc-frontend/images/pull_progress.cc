@@ -16,8 +16,8 @@ constexpr auto kPlainInterval = std::chrono::seconds(5);
 constexpr int kBarWidth = 24;
 
 void Emit(const std::string& text) {
-  std::fputs(text.c_str(), stderr);
-  std::fflush(stderr);
+  (void)std::fputs(text.c_str(), stderr);
+  (void)std::fflush(stderr);
 }
 
 }  // namespace
