@@ -30,4 +30,19 @@ bool AliasOwnedBy(const std::string& alias, uid_t uid) {
   return uid != static_cast<uid_t>(-1) && alias == OwnerAlias(uid);  // (uid_t)-1 is not a uid
 }
 
+std::string Quoted(std::string_view bytes) {
+  constexpr std::size_t kShown = 64;
+  std::string out = "'";
+  for (const unsigned char c : bytes.substr(0, kShown)) {
+    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += "0123456789abcdef"[c >> 4];
+      out += "0123456789abcdef"[c & 0xf];
+    }
+  }
+  return out + (bytes.size() > kShown ? "'..." : "'");
+}
+
 }  // namespace qc::netd

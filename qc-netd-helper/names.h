@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 namespace qc::netd {
 
@@ -17,5 +18,9 @@ std::string OwnerAlias(uid_t uid);
 // True only if the alias is exactly OwnerAlias(uid): uid=10 never matches
 // uid=100, and leading zeros, signs or trailing bytes never match.
 bool AliasOwnedBy(const std::string& alias, uid_t uid);
+// Caller-supplied bytes as a reply shows them: in quotes, at most 64 of them,
+// each outside printable ASCII (and ' and \) as \xNN. So a reply stays
+// valid UTF-8 (proto3 requires it) and shows exactly what was sent.
+std::string Quoted(std::string_view bytes);
 
 }  // namespace qc::netd

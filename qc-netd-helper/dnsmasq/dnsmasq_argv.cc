@@ -68,7 +68,7 @@ static ipv4::Cidr GatewayOf(const StartDnsmasq& p) {
 // "" or the first thing wrong with the request.
 static std::string CheckRequest(const StartDnsmasq& p) {
   if (!IsValidBridgeName(p.request().bridge())) {
-    return "invalid bridge name '" + p.request().bridge() + "' (want qc-[a-z0-9-]{1,12})";
+    return "invalid bridge name " + Quoted(p.request().bridge()) + " (want qc-[a-z0-9-]{1,12})";
   }
   if (std::string why = ipv4::CheckGateway(GatewayOf(p)); !why.empty()) {
     return why;

@@ -47,10 +47,9 @@ void HandleAddAddress(Session& s, const AddAddress& req, Reply* r) {
   const int bridge = l->ifindex;
   const std::optional<ipv4::Cidr> parsed = ipv4::ParseCidr(req.cidr());
   if (!parsed) {
-    return SetReply(
-        r, INVALID_ARGUMENT,
-        "'" + req.cidr() +
-            "' is not an IPv4 CIDR like 172.16.3.1/24 (prefix 0..32, no leading zeros)");
+    return SetReply(r, INVALID_ARGUMENT,
+                    Quoted(req.cidr()) +
+                        " is not an IPv4 CIDR like 172.16.3.1/24 (prefix 0..32, no leading zeros)");
   }
   const ipv4::Cidr c = *parsed;
   if (std::string why = ipv4::CheckGateway(c); !why.empty()) {

@@ -7,8 +7,14 @@
 namespace qc::netd {
 
 void SetReply(Reply* r, Status status, const std::string& message) {
+  // Cut long messages short, never inside a UTF-8 sequence (continuation
+  // bytes are 10xxxxxx): a proto3 string must be valid UTF-8.
+  std::size_t cut = std::min<std::size_t>(message.size(), 1024);
+  while (cut < message.size() && cut > 0 && (message[cut] & 0xc0) == 0x80) {
+    --cut;
+  }
   r->set_status(status);
-  r->set_message(message.size() > 1024 ? message.substr(0, 1024) + "..." : message);
+  r->set_message(cut < message.size() ? message.substr(0, cut) + "..." : message);
 }
 
 void CloseAll(std::vector<int>* fds) {
@@ -23,8 +29,8 @@ bool CheckName(const std::string& name, bool tap, Reply* r) {
     return true;
   }
   SetReply(r, INVALID_ARGUMENT,
-           tap ? "invalid TAP name '" + name + "': must match tap-[a-z0-9-]{1,11}"
-               : "invalid bridge name '" + name + "': must match qc-[a-z0-9-]{1,12}");
+           tap ? "invalid TAP name " + Quoted(name) + ": must match tap-[a-z0-9-]{1,11}"
+               : "invalid bridge name " + Quoted(name) + ": must match qc-[a-z0-9-]{1,12}");
   return false;
 }
 

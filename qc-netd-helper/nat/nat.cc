@@ -234,7 +234,7 @@ bool Failed(const std::string& what, int e, std::string* err) {
 
 bool NatEnable(const std::string& bridge, const ipv4::Cidr& subnet, std::string* err) {
   if (!IsValidBridgeName(bridge)) {
-    return Failed("invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})", 0, err);
+    return Failed("invalid bridge name " + Quoted(bridge) + " (want qc-[a-z0-9-]{1,12})", 0, err);
   }
   if (std::string why = ipv4::CheckSubnet(subnet); !why.empty()) {
     return Failed(why, 0, err);
@@ -261,7 +261,7 @@ bool NatEnable(const std::string& bridge, const ipv4::Cidr& subnet, std::string*
 
 bool NatDisable(const std::string& bridge, std::string* err) {
   if (!IsValidBridgeName(bridge)) {
-    return Failed("invalid bridge name '" + bridge + "' (want qc-[a-z0-9-]{1,12})", 0, err);
+    return Failed("invalid bridge name " + Quoted(bridge) + " (want qc-[a-z0-9-]{1,12})", 0, err);
   }
   const Ptr<nftnl_table> table = Table();
   const Ptr<nftnl_chain> chains[] = {Chain(bridge, false, false), Chain(bridge, true, false)};

@@ -430,5 +430,37 @@ TEST(HostileProtocol, Fd3ThatIsNotASeqpacketSocketIsRefused) {
   EXPECT_EQ(NetDump(ns), before);
 }
 
+// Issue 12 (5): a reply that echoes a huge caller-supplied string used to be
+// cut at its byte limit in the middle of a UTF-8 sequence, which is not a
+// valid proto3 string, so the project's own client could not decode it. Now
+// every reply decodes, and shows what the caller sent escaped, never raw.
+TEST(HostileProtocol, RepliesEchoingHugeOrBinaryInputStayDecodableAndEscaped) {
+  Netns ns;
+  HelperClient a;
+  StartHello(&a, ns, UserA());
+  ASSERT_NO_FATAL_FAILURE(MakeBridge(&a, "qc-utf"));
+  std::string e600;
+  for (int i = 0; i < 600; ++i) {
+    e600 += "\xc3\xa9";  // é
+  }
+  const std::string binary("qc-\x7f\x01'\\\n", 8);  // valid UTF-8, not printable
+  for (const netd::Request& req :
+       {CreateBridgeReq(e600), DeleteBridgeReq(e600), DeleteTapReq(e600),
+        CreateTapReq(e600, "qc-utf"), CreateTapReq("tap-utf", e600), AddAddressReq("qc-utf", e600),
+        EnableNatReq(e600), StartDhcpReq(e600, "/tmp", "demo.qc")}) {
+    netd::Reply r;
+    ASSERT_TRUE(a.Call(req, &r)) << "undecodable reply to " << req.op_case();
+    EXPECT_EQ(r.status(), netd::INVALID_ARGUMENT) << r.message();
+    EXPECT_NE(r.message().find("'\\xc3\\xa9\\xc3\\xa9"), std::string::npos) << r.message();
+    EXPECT_LT(r.message().size(), 400U) << r.message();
+    for (const unsigned char c : r.message()) {
+      ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "raw byte " << int{c} << " in " << r.message();
+    }
+  }
+  netd::Reply r;
+  ASSERT_TRUE(a.Call(CreateBridgeReq(binary), &r));
+  EXPECT_NE(r.message().find("'qc-\\x7f\\x01\\x27\\x5c\\x0a'"), std::string::npos) << r.message();
+}
+
 }  // namespace
 }  // namespace qc::itest

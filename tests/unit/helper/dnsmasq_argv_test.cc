@@ -1,4 +1,5 @@
 #include "dnsmasq/dnsmasq.h"
+#include "names.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -84,7 +85,7 @@ TEST(DnsmasqArgv, RejectsBadBridgeNames) {
                            "qc-1234567890123", "qc-é", "QC-abc", "-qc-a"}) {
     StartDnsmasq p = Good();
     p.mutable_request()->set_bridge(name);
-    EXPECT_EQ(Error(p), "invalid bridge name '" + p.request().bridge() + "' " + msg) << name;
+    EXPECT_EQ(Error(p), "invalid bridge name " + Quoted(p.request().bridge()) + " " + msg) << name;
   }
 }
 

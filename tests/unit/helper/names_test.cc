@@ -32,5 +32,13 @@ TEST(HelperNames, TapNames) {
   EXPECT_FALSE(IsValidTapName("tap0"));
 }
 
+TEST(HelperNames, QuotedShowsCallerBytesAsPrintableAsciiOnly) {
+  EXPECT_EQ(Quoted("qc-web"), "'qc-web'");
+  EXPECT_EQ(Quoted(""), "''");
+  EXPECT_EQ(Quoted("caf\xc3\xa9"), "'caf\\xc3\\xa9'");
+  EXPECT_EQ(Quoted(std::string("a\0'\\\n\x7f", 6)), "'a\\x00\\x27\\x5c\\x0a\\x7f'");
+  EXPECT_EQ(Quoted(std::string(100, 'x')), "'" + std::string(64, 'x') + "'...");
+}
+
 }  // namespace
 }  // namespace qc::netd
