@@ -1,13 +1,11 @@
 #include "images/http_fetch.h"
 
-#include <curl/curl.h>
-
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <string_view>
 
 #include "images/byte_units.h"
+#include "images/curl_api.h"
 #include "images/image_url.h"
 
 namespace qc::images {
@@ -17,6 +15,7 @@ constexpr long kMaxRedirects = 10;
 constexpr long kBufferBytes = 1L << 20;  // fewer, larger callbacks: less per-call overhead
 
 struct Transfer {
+  const CurlApi* api = nullptr;
   CURL* curl = nullptr;
   const FetchRequest* request = nullptr;
   FetchSink* sink = nullptr;
@@ -84,7 +83,7 @@ bool ParseContentRange(const std::string& value, std::uint64_t* first, std::uint
 
 long StatusOf(Transfer* t) {
   long status = 0;
-  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  t->api->easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
   if (t->file_scheme && status == 0) {
     status = t->request->resume_from > 0 ? 206 : 200;
   }
@@ -102,7 +101,7 @@ bool BeginBody(Transfer* t) {
     return false;
   }
   curl_off_t length = -1;
-  curl_easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+  t->api->easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
   if (t->file_scheme) {
     r.body_start = t->request->resume_from;
     r.total = length >= 0 ? r.body_start + static_cast<std::uint64_t>(length) : 0;
@@ -155,13 +154,13 @@ std::string Received(const Transfer& t) {
   return out;
 }
 
-std::string OsErrorOr(CURL* curl, const char* errbuf, CURLcode rc) {
+std::string OsErrorOr(const Transfer& t, const char* errbuf, CURLcode rc) {
   long os_errno = 0;
-  curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+  t.api->easy_getinfo(t.curl, CURLINFO_OS_ERRNO, &os_errno);
   if (os_errno != 0) {
     return std::strerror(static_cast<int>(os_errno));
   }
-  return errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  return errbuf[0] != '\0' ? errbuf : t.api->easy_strerror(rc);
 }
 
 std::string Describe(const Transfer& t, CURLcode rc, const char* errbuf) {
@@ -172,10 +171,10 @@ std::string Describe(const Transfer& t, CURLcode rc, const char* errbuf) {
     case CURLE_COULDNT_RESOLVE_PROXY:
       return "cannot resolve the proxy host (http_proxy/https_proxy)";
     case CURLE_COULDNT_CONNECT:
-      return "cannot connect to " + parts.host + ": " + OsErrorOr(t.curl, errbuf, rc);
+      return "cannot connect to " + parts.host + ": " + OsErrorOr(t, errbuf, rc);
     case CURLE_OPERATION_TIMEDOUT: {
       curl_off_t connect_us = 0;
-      curl_easy_getinfo(t.curl, CURLINFO_CONNECT_TIME_T, &connect_us);
+      t.api->easy_getinfo(t.curl, CURLINFO_CONNECT_TIME_T, &connect_us);
       if (connect_us == 0) {
         return "timed out connecting to " + parts.host + " after " +
                std::to_string(t.request->timeout_s) + " s";
@@ -189,7 +188,7 @@ std::string Describe(const Transfer& t, CURLcode rc, const char* errbuf) {
     case CURLE_GOT_NOTHING:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-      return "connection lost " + Received(t) + " (" + OsErrorOr(t.curl, errbuf, rc) +
+      return "connection lost " + Received(t) + " (" + OsErrorOr(t, errbuf, rc) +
              "); run the pull again to resume";
     case CURLE_TOO_MANY_REDIRECTS:
       return "more than " + std::to_string(kMaxRedirects) + " redirects";
@@ -201,15 +200,10 @@ std::string Describe(const Transfer& t, CURLcode rc, const char* errbuf) {
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-      return std::string("TLS: ") + (errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+      return std::string("TLS: ") + (errbuf[0] != '\0' ? errbuf : t.api->easy_strerror(rc));
     default:
-      return errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+      return errbuf[0] != '\0' ? errbuf : t.api->easy_strerror(rc);
   }
-}
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 }  // namespace
@@ -228,14 +222,18 @@ int PullTimeoutSeconds() {
 
 FetchStatus Fetch(const FetchRequest& request, FetchSink* sink, FetchResponse* response,
                   std::uint64_t* body_bytes, std::string* error) {
-  GlobalInit();
   *response = FetchResponse{};
   Transfer t;
+  t.api = Curl(error);
+  if (t.api == nullptr) {
+    return FetchStatus::kFailed;
+  }
+  const CurlApi& api = *t.api;
   t.request = &request;
   t.sink = sink;
   t.response = response;
   t.file_scheme = request.url.starts_with("file://");
-  t.curl = curl_easy_init();
+  t.curl = api.easy_init();
   if (t.curl == nullptr) {
     *error = "cannot initialise libcurl";
     return FetchStatus::kFailed;
@@ -243,48 +241,48 @@ FetchStatus Fetch(const FetchRequest& request, FetchSink* sink, FetchResponse* r
   char errbuf[CURL_ERROR_SIZE] = {};
   curl_slist* headers = nullptr;
   if (!request.if_range.empty()) {
-    headers = curl_slist_append(headers, ("If-Range: " + request.if_range).c_str());
+    headers = api.slist_append(headers, ("If-Range: " + request.if_range).c_str());
   }
   if (!request.if_changed.etag.empty()) {
-    headers = curl_slist_append(headers, ("If-None-Match: " + request.if_changed.etag).c_str());
+    headers = api.slist_append(headers, ("If-None-Match: " + request.if_changed.etag).c_str());
   }
   if (!request.if_changed.last_modified.empty()) {
-    headers = curl_slist_append(headers,
-                                ("If-Modified-Since: " + request.if_changed.last_modified).c_str());
+    headers = api.slist_append(headers,
+                               ("If-Modified-Since: " + request.if_changed.last_modified).c_str());
   }
   const std::string range = std::to_string(request.resume_from) + "-";
   CURL* c = t.curl;
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  api.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
   // Never from https down to http, never to file:// or anything else.
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
-                   request.url.starts_with("https://") ? "https" : "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, kMaxRedirects);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.timeout_s));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.timeout_s));
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "qemu-compose");
-  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kBufferBytes);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  api.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+                  request.url.starts_with("https://") ? "https" : "http,https");
+  api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  api.easy_setopt(c, CURLOPT_MAXREDIRS, kMaxRedirects);
+  api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.timeout_s));
+  api.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  api.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.timeout_s));
+  api.easy_setopt(c, CURLOPT_USERAGENT, "qemu-compose");
+  api.easy_setopt(c, CURLOPT_BUFFERSIZE, kBufferBytes);
+  api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   if (request.resume_from > 0) {
     // CURLOPT_RANGE, not RESUME_FROM: a 200 (the server ignored the range or
     // If-Range said the resource changed) must restart, not fail.
-    curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+    api.easy_setopt(c, CURLOPT_RANGE, range.c_str());
   }
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  api.easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  api.easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  api.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  api.easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  api.easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+  api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = api.easy_perform(c);
   FetchStatus status = FetchStatus::kFailed;
   if (rc == CURLE_OK && !t.begun) {
     response->status = StatusOf(&t);
@@ -315,8 +313,8 @@ FetchStatus Fetch(const FetchRequest& request, FetchSink* sink, FetchResponse* r
     *error = Describe(t, rc, errbuf);
   }
   *body_bytes = t.body_bytes;
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(c);
+  api.slist_free_all(headers);
+  api.easy_cleanup(c);
   return status;
 }
 
