@@ -18,6 +18,13 @@ ConfigValue ConfigValue::Integer(std::int64_t n) {
   return v;
 }
 
+ConfigValue ConfigValue::Bool(bool b) {
+  ConfigValue v;
+  v.kind = Kind::kBool;
+  v.number = b ? 1 : 0;
+  return v;
+}
+
 ConfigValue ConfigValue::List() {
   ConfigValue v;
   v.kind = Kind::kList;
@@ -125,6 +132,8 @@ std::string Inline(const ConfigValue& v) {
       return YamlScalar(v.text);
     case ConfigValue::Kind::kInteger:
       return std::to_string(v.number);
+    case ConfigValue::Kind::kBool:
+      return v.number != 0 ? "true" : "false";
     case ConfigValue::Kind::kList:
       return "[]";
     case ConfigValue::Kind::kMap:
@@ -151,7 +160,7 @@ void Yaml(const ConfigValue& v, int indent, std::string* out) {
   } else if (v.kind == ConfigValue::Kind::kList) {
     for (const ConfigValue& child : v.items) {
       if (IsEmptyContainer(child) || child.kind == ConfigValue::Kind::kString ||
-          child.kind == ConfigValue::Kind::kInteger) {
+          child.kind == ConfigValue::Kind::kInteger || child.kind == ConfigValue::Kind::kBool) {
         *out += pad + "- " + Inline(child) + "\n";
       } else {
         *out += pad + "-\n";
@@ -170,6 +179,9 @@ void Json(const ConfigValue& v, int indent, std::string* out) {
       return;
     case ConfigValue::Kind::kInteger:
       *out += std::to_string(v.number);
+      return;
+    case ConfigValue::Kind::kBool:
+      *out += v.number != 0 ? "true" : "false";
       return;
     case ConfigValue::Kind::kList:
       if (v.items.empty()) {

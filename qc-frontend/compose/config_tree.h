@@ -1,4 +1,4 @@
-// A tiny ordered tree (strings, integers, lists, mappings) that `config`
+// A tiny ordered tree (strings, integers, booleans, lists, mappings) that `config`
 // builds once and writes as YAML or JSON, so both formats always agree.
 #pragma once
 
@@ -9,16 +9,17 @@
 namespace qc::compose {
 
 struct ConfigValue {
-  enum class Kind { kString, kInteger, kList, kMap };
+  enum class Kind { kString, kInteger, kBool, kList, kMap };
   Kind kind = Kind::kString;
   std::string text;                // kString
-  std::int64_t number = 0;         // kInteger
+  std::int64_t number = 0;         // kInteger; kBool: 0 or 1
   std::vector<ConfigValue> items;  // kList
   struct Field;
   std::vector<Field> fields;  // kMap, in output order
 
   static ConfigValue String(std::string s);
   static ConfigValue Integer(std::int64_t n);
+  static ConfigValue Bool(bool b);
   static ConfigValue List();
   static ConfigValue Map();
   ConfigValue& Add(std::string key, ConfigValue value);  // kMap; returns the added value

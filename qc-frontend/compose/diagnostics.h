@@ -18,6 +18,7 @@ class Diagnostics {
   void Warning(SourcePos pos, std::string message);
 
   bool HasErrors() const { return !errors_.empty(); }
+  std::size_t ErrorCount() const { return errors_.size(); }
   // Every error, one per line, no trailing newline.
   std::string ErrorText() const;
   // Every distinct warning, in position order.

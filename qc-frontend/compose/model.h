@@ -23,13 +23,17 @@ struct PortMapping {
   std::string protocol = "tcp";
 };
 
-// One `volumes:` entry of a VM: a named volume (top-level `volumes:`) or a
-// host directory, optionally mounted at a guest path.
+// One `volumes:` entry of a VM (short "SRC:TARGET[:ro]" or long form): a
+// named volume (top-level `volumes:`, a disk) or a host directory (shared
+// with virtiofs), optionally mounted at a guest path by the seed.
 struct VolumeMount {
-  std::string source;      // volume name, or absolute host path
-  bool named = false;      // true: source names a Volume entry
-  std::string target;      // absolute guest path; "" = attach only (named volumes)
-  bool read_only = false;  // ":ro"
+  std::string source;         // volume name, or absolute host path
+  bool named = false;         // true: source names a Volume entry
+  std::string target;         // absolute guest path; "" = attach only (named volumes)
+  bool read_only = false;     // ":ro" / read_only: enforced on the host
+  bool automount = true;      // mount at target at boot; false = attach only
+  std::string mount_options;  // extra options for the guest's mount (fstab syntax)
+  SourcePos pos;
 };
 
 struct DiskConfig {

@@ -63,11 +63,48 @@ void CheckPorts(Diagnostics& diag, const std::map<std::string, VmRefs>& refs,
   }
 }
 
+// A disk written by one VM must not be open in another: the writer's
+// caches and the other's reads (or writes) would corrupt it, and QEMU's
+// image locking would refuse the second VM anyway.
+void CheckSharedVolumes(Diagnostics& diag, const Project& project) {
+  struct User {
+    std::string vm;
+    const VolumeMount* mount;
+  };
+  std::map<std::string, std::vector<User>> users;  // volume -> VMs using it
+  for (const auto& [name, vm] : project.vms) {
+    for (const VolumeMount& m : vm.mounts) {
+      if (m.named) {
+        users[m.source].push_back({name, &m});
+      }
+    }
+  }
+  for (const auto& [volume, list] : users) {
+    const User* writer = nullptr;
+    for (const User& u : list) {
+      writer = writer == nullptr && !u.mount->read_only ? &u : writer;
+    }
+    if (writer == nullptr || list.size() < 2) {
+      continue;
+    }
+    for (const User& u : list) {
+      if (&u == writer) {
+        continue;
+      }
+      diag.Error(u.mount->pos, "vm '" + u.vm + "': volume '" + volume +
+                                   "' is already used read-write by vm '" + writer->vm +
+                                   "': a disk written by one VM cannot be used by another at "
+                                   "the same time (several VMs may share it read-only, ':ro')");
+    }
+  }
+}
+
 }  // namespace
 
 void CheckProject(Diagnostics& diag, const std::map<std::string, VmRefs>& refs, Project* project) {
   CheckReferences(diag, refs, *project);
   CheckPorts(diag, refs, *project);
+  CheckSharedVolumes(diag, *project);
 
   const std::vector<std::string> vms = Keys(project->vms);
   std::map<std::string, std::vector<std::string>> graph;

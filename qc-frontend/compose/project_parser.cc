@@ -6,6 +6,7 @@
 #include "compose/project_checks.h"
 #include "compose/subnet.h"
 #include "compose/units.h"
+#include "compose/vm_volumes.h"
 
 namespace qc::compose {
 namespace {
@@ -52,6 +53,12 @@ void ParseVolume(Reader& reader, const Entry& entry, Volume* volume) {
   if (!IsValidResourceName(entry.key)) {
     reader.diag().Error(entry.key_pos,
                         "invalid volume name '" + entry.key + "': " + kResourceNameRule);
+  } else if (entry.key.size() > kMaxVolumeNameLength) {
+    reader.diag().Error(entry.key_pos, "volume name '" + entry.key + "' is longer than " +
+                                           std::to_string(kMaxVolumeNameLength) +
+                                           " characters: it becomes the disk's serial "
+                                           "(/dev/disk/by-id/virtio-NAME in the guest), which "
+                                           "holds at most 20");
   }
   for (const Entry& field : reader.Map(entry.value, entry.value_pos, owner, "", &kVolumeKeys)) {
     std::optional<std::string> text = reader.String(field, owner);

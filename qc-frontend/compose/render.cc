@@ -14,15 +14,30 @@ ConfigValue StringList(const std::vector<std::string>& strings) {
   return list;
 }
 
-std::string MountText(const VolumeMount& m) {
-  std::string text = m.source;
+// Short "SOURCE:TARGET[:ro]" when that says everything, else the long form.
+ConfigValue MountValue(const VolumeMount& m) {
+  if (m.automount && m.mount_options.empty() && (m.named || !m.target.empty())) {
+    std::string text = m.source;
+    if (!m.target.empty()) {
+      text += ":" + m.target;
+    }
+    if (m.read_only) {
+      text += ":ro";
+    }
+    return ConfigValue::String(text);
+  }
+  ConfigValue v = ConfigValue::Map();
+  v.Add("type", ConfigValue::String(m.named ? "volume" : "bind"));
+  v.Add("source", ConfigValue::String(m.source));
   if (!m.target.empty()) {
-    text += ":" + m.target;
+    v.Add("target", ConfigValue::String(m.target));
   }
-  if (m.read_only) {
-    text += ":ro";
+  v.Add("read_only", ConfigValue::Bool(m.read_only));
+  v.Add("automount", ConfigValue::Bool(m.automount));
+  if (!m.mount_options.empty()) {
+    v.Add("mount_options", ConfigValue::String(m.mount_options));
   }
-  return text;
+  return v;
 }
 
 ConfigValue VmValue(const Vm& vm) {
@@ -54,7 +69,7 @@ ConfigValue VmValue(const Vm& vm) {
   v.Add("networks", StringList(vm.networks));
   ConfigValue& volumes = v.Add("volumes", ConfigValue::List());
   for (const VolumeMount& m : vm.mounts) {
-    volumes.Append(ConfigValue::String(MountText(m)));
+    volumes.Append(MountValue(m));
   }
   ConfigValue& ports = v.Add("ports", ConfigValue::List());
   for (const PortMapping& p : vm.ports) {

@@ -58,6 +58,10 @@ std::string ParsePortMapping(std::string_view text, PortMapping* out) {
   return "";
 }
 
+bool IsHostPathSyntax(std::string_view source) {
+  return source.starts_with('/') || source.starts_with('.') || source.starts_with('~');
+}
+
 std::string ParseVolumeEntry(std::string_view text, VolumeMount* out) {
   const std::string quoted = "'" + std::string(text) + "'";
   if (text.empty()) {
@@ -76,7 +80,7 @@ std::string ParseVolumeEntry(std::string_view text, VolumeMount* out) {
   const std::string_view mode = rest;
   VolumeMount mount;
   mount.source = std::string(source);
-  mount.named = !(source.starts_with('/') || source.starts_with('.') || source.starts_with('~'));
+  mount.named = !IsHostPathSyntax(source);
   if (source.empty()) {
     return "volume entry " + quoted + " has an empty source";
   }

@@ -17,7 +17,11 @@ std::optional<unsigned> ParseDecimal(std::string_view text, unsigned max);
 // Returns "" and fills *out, or the problem.
 std::string ParsePortMapping(std::string_view text, PortMapping* out);
 
-// Named volume if the source does not start with '/', '.' or '~'.
+// A volume source written as a host path: it starts with '/', '.' or '~'
+// (anything else names a volume).
+bool IsHostPathSyntax(std::string_view source);
+
+// Named volume unless IsHostPathSyntax(source).
 // Host paths are returned as written; the caller resolves them.
 std::string ParseVolumeEntry(std::string_view text, VolumeMount* out);
 

@@ -7,6 +7,7 @@
 #include "compose/names.h"
 #include "compose/units.h"
 #include "compose/vm_fields.h"
+#include "compose/vm_volumes.h"
 
 namespace qc::compose {
 namespace {
@@ -153,32 +154,7 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
         }
       }
     } else if (key == "volumes") {
-      std::optional<std::vector<Item>> items = reader.StringList(field, owner);
-      if (!items) {
-        continue;
-      }
-      for (const Item& item : *items) {
-        VolumeMount mount;
-        std::string problem = ParseVolumeEntry(item.text, &mount);
-        if (!problem.empty()) {
-          problem.insert(0, owner + ": ");
-          diag.Error(item.pos, std::move(problem));
-          continue;
-        }
-        if (mount.named) {
-          bool seen = false;
-          for (const std::string& v : vm->volumes) {
-            seen = seen || v == mount.source;
-          }
-          if (!seen) {
-            vm->volumes.push_back(mount.source);
-          }
-          refs->volumes.push_back({mount.source, item.pos});
-        } else {
-          mount.source = ResolvePath(paths, mount.source);
-        }
-        vm->mounts.push_back(std::move(mount));
-      }
+      ParseVmVolumes(reader, field, owner, paths, vm, refs);
     } else if (key == "ports") {
       refs->ports_pos = field.key_pos;
       std::optional<std::vector<Item>> items = reader.StringList(field, owner);

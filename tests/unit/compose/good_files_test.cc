@@ -76,6 +76,38 @@ TEST(GoodFiles, ThreeTierProjectOnOneAutoSubnetBridge) {
   EXPECT_TRUE(r.warnings.empty());
 }
 
+TEST(GoodFiles, VolumesInShortAndLongForm) {
+  const testing::LoadResult r = LoadGood("volume_forms.yaml");
+  ASSERT_TRUE(r.ok) << r.error;
+  const Vm& db = r.project.vms.at("database");
+  EXPECT_EQ(db.volumes, (std::vector<std::string>{"postgres_data", "app_data"}));
+  ASSERT_EQ(db.mounts.size(), 5U);
+  const VolumeMount& pg = db.mounts[0];
+  EXPECT_TRUE(pg.named);
+  EXPECT_EQ(pg.target, "/var/lib/postgresql/data");
+  EXPECT_FALSE(pg.read_only);
+  EXPECT_TRUE(pg.automount);
+  const VolumeMount& app = db.mounts[1];
+  EXPECT_TRUE(app.named);
+  EXPECT_EQ(app.target, "/mnt/shared");  // trailing slash dropped
+  EXPECT_TRUE(app.read_only);
+  const VolumeMount& config = db.mounts[2];
+  EXPECT_FALSE(config.named);
+  EXPECT_EQ(config.source, GoodDir() + "/config");
+  EXPECT_TRUE(config.read_only);
+  const VolumeMount& scripts = db.mounts[3];
+  EXPECT_FALSE(scripts.named);
+  EXPECT_FALSE(scripts.automount);
+  const VolumeMount& cache = db.mounts[4];
+  EXPECT_FALSE(cache.named);  // type: bind makes "cache" a relative path
+  EXPECT_EQ(cache.source, GoodDir() + "/cache");
+  EXPECT_EQ(cache.mount_options, "cache=auto,noatime");
+  EXPECT_EQ(r.project.volumes.at("app_data").size_bytes, 10 * kGiB);  // default
+  const Vm& reader = r.project.vms.at("reader");
+  ASSERT_EQ(reader.mounts.size(), 1U);
+  EXPECT_TRUE(reader.mounts[0].read_only);
+}
+
 TEST(GoodFiles, FixedSubnetAndUrlImage) {
   const testing::LoadResult r = LoadGood("fixed_subnet.yaml");
   ASSERT_TRUE(r.ok) << r.error;
