@@ -84,10 +84,12 @@ int RealMain(int argc, char** argv) {
   auto* down = app.add_subcommand(
       "down",
       "Destroy all VMs and remove the project's networks: bridges, NAT rules, dnsmasq, "
-      "reservations.");
+      "reservations. Named volumes are kept unless --volumes.");
   down->add_flag("--force", down_o.force, "Skip the power button: quit VMs at once");
   down->add_option("-t,--timeout", down_o.grace_s, "Grace period in seconds for each VM")
       ->check(CLI::NonNegativeNumber);
+  down->add_flag("-v,--volumes", down_o.volumes,
+                 "Also delete the named volumes' disks (their data is lost)");
 
   auto* ps = app.add_subcommand(
       "ps",
@@ -142,6 +144,16 @@ int RealMain(int argc, char** argv) {
   image_rm->add_flag("--force", image_rm_force, "Remove even if a VM disk still uses it");
   auto* image_prune = image->add_subcommand(
       "prune", "Remove every cached image no VM disk uses, and interrupted downloads");
+
+  auto* volume = app.add_subcommand("volume", "Manage the project's named volumes (disks)");
+  volume->require_subcommand(1);
+  auto* vol_ls =
+      volume->add_subcommand("ls", "List named volumes: status, size, disk usage, VMs, path");
+  AddFormat(vol_ls, &g);
+  std::vector<std::string> vol_names;
+  auto* vol_rm = volume->add_subcommand(
+      "rm", "Delete named volumes' disks (their data); refused while a running VM uses them");
+  vol_rm->add_option("volumes", vol_names, "Volume names")->required();
 
   auto* config = app.add_subcommand(
       "config",
@@ -216,6 +228,12 @@ int RealMain(int argc, char** argv) {
   }
   if (*net_down) {
     return RunNetworkDown(g, net_names);
+  }
+  if (*vol_ls) {
+    return RunVolumeLs(g);
+  }
+  if (*vol_rm) {
+    return RunVolumeRm(g, vol_names);
   }
   if (*config) {
     return RunConfig(g);

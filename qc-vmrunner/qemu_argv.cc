@@ -99,13 +99,20 @@ std::vector<std::string> BuildQemuArgv(const qc::vm::VmSpec& spec, const QemuHos
       argv.insert(argv.end(), {"-append", spec.cmdline()});
     }
   }
-  for (const auto& disk : spec.disks()) {
-    std::string drive = "file=" + EscapeOptionValue(disk.path()) +
-                        ",if=virtio,format=" + disk.format() + ",cache=writeback";
+  for (int i = 0; i < spec.disks_size(); ++i) {
+    // -drive if=none plus a -device: QEMU 7.2 takes a serial only there.
+    const auto& disk = spec.disks(i);
+    const std::string id = "disk" + std::to_string(i);
+    std::string drive = "file=" + EscapeOptionValue(disk.path()) + ",if=none,id=" + id +
+                        ",format=" + disk.format() + ",cache=writeback";
     if (disk.readonly()) {
       drive += ",readonly=on";
     }
-    argv.insert(argv.end(), {"-drive", drive});
+    std::string device = "virtio-blk-pci,drive=" + id;
+    if (!disk.serial().empty()) {
+      device += ",serial=" + disk.serial();
+    }
+    argv.insert(argv.end(), {"-drive", drive, "-device", device});
   }
   for (int i = 0; i < spec.nics_size(); ++i) {
     const auto& nic = spec.nics(i);

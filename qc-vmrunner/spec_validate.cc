@@ -218,6 +218,11 @@ bool ValidateSpecFields(const qc::vm::VmSpec& spec, std::size_t fd_count, std::s
     if (disk.format() != "qcow2" && disk.format() != "raw") {
       return Fail(err, what + ": format " + Quote(disk.format()) + " is invalid: use qcow2 or raw");
     }
+    static const std::regex serial_re("[a-z0-9_-]{0,20}");
+    if (!std::regex_match(disk.serial(), serial_re)) {
+      return Fail(err, what + ": serial " + Quote(disk.serial()) +
+                           " is invalid: must match [a-z0-9_-]{0,20}");
+    }
   }
   if (!spec.kernel().empty() && !CheckPathShape("kernel", spec.kernel(), err)) {
     return false;

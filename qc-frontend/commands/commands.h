@@ -20,7 +20,8 @@ int RunUp(const GlobalOptions& g, const UpOptions& o);
 struct StopOptions {
   std::vector<std::string> vms;
   bool force = false;
-  int grace_s = -1;  // -1 = each VM's stop_grace_period
+  int grace_s = -1;      // -1 = each VM's stop_grace_period
+  bool volumes = false;  // down: also remove the named volumes' disks
 };
 int RunStop(const GlobalOptions& g, const StopOptions& o);
 int RunDestroy(const GlobalOptions& g, const StopOptions& o);
@@ -31,6 +32,9 @@ int RunInspect(const GlobalOptions& g, const std::string& vm);
 int RunNetworkLs(const GlobalOptions& g);
 int RunNetworkDown(const GlobalOptions& g, const std::vector<std::string>& networks);
 int RunConfig(const GlobalOptions& g);
+int RunVolumeLs(const GlobalOptions& g);
+// Refused for a volume attached to a running VM.
+int RunVolumeRm(const GlobalOptions& g, const std::vector<std::string>& volumes);
 
 // Images (commands/pull.cc, commands/images_cmd.cc).
 struct PullOptions {

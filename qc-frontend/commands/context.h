@@ -24,6 +24,9 @@ struct Context {
 // message and returns false (exit code kExitBadCompose).
 bool LoadContext(const GlobalOptions& opts, Context* ctx);
 
+// Deletes every named volume's disk (down --volumes); false if one failed.
+bool RemoveAllVolumes(const Context& ctx);
+
 // Names resolved for one NIC of a VM.
 std::string BridgeOf(const Context& ctx, const std::string& network);
 std::string TapOf(const Context& ctx, const std::string& vm, int nic_index);

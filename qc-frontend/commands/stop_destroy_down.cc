@@ -206,6 +206,9 @@ int RunDown(const GlobalOptions& g, const StopOptions& o) {
   if (rc == cli::kExitOk) {
     state::RemoveTree(ctx.layout.root + "/dnsmasq", &err);
   }
+  if (o.volumes && !RemoveAllVolumes(ctx)) {
+    rc = cli::kExitError;
+  }
   return rc;
 }
 

@@ -16,12 +16,12 @@
 #include "state/atomic_file.h"
 #include "subprocess.h"
 #include "vmspec.pb.h"
+#include "volumes/volume_disk.h"
 
 namespace qc::commands {
 namespace {
 
 constexpr int kFirstSshPort = 2222;
-constexpr std::uint64_t kDefaultVolumeBytes = 1ULL << 30;  // volume without a size
 
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
@@ -100,8 +100,9 @@ std::string VmConfigHash(const Context& ctx, const std::string& name,
     s << "net=" << n << "," << (it != nf.end() ? it->second.subnet : "") << "," << BridgeOf(ctx, n)
       << "\n";
   }
-  for (const auto& v : vm.volumes) {
-    s << "volume=" << v << "\n";
+  for (const auto& m : vm.mounts) {
+    s << "mount=" << m.source << "," << m.target << "," << m.read_only << "," << m.automount << ","
+      << m.mount_options << "\n";
   }
   for (const auto& p : vm.ports) {
     s << "port=" << p.host << ":" << p.guest << "/" << p.protocol << "\n";
@@ -153,25 +154,9 @@ bool PrepareVm(const Context& ctx, const std::string& name, const state::Network
     d->set_format("qcow2");
   }
 
-  // Named volumes: project-wide qcow2 files that survive destroy and down.
-  for (const auto& vol : vm.volumes) {
-    std::string path = L.root + "/volumes/" + vol + ".qcow2";
-    if (!std::filesystem::exists(path)) {
-      auto it = ctx.project.volumes.find(vol);
-      std::uint64_t size = it != ctx.project.volumes.end() ? it->second.size_bytes : 0;
-      if (size == 0) {
-        size = kDefaultVolumeBytes;
-      }
-      if (!state::MakeDirs(L.root + "/volumes", error) ||
-          !RunTool({"qemu-img", "create", "-q", "-f", "qcow2", path, std::to_string(size)},
-                   error)) {
-        *error = Cat("vm '", name, "': volume '", vol, "': ", *error);
-        return false;
-      }
-    }
-    auto* d = spec.add_disks();
-    d->set_path(path);
-    d->set_format("qcow2");
+  if (!volumes::AddVolumeDisks(L, ctx.project, name, &spec, error)) {
+    *error = Cat("vm '", name, "': ", *error);
+    return false;
   }
 
   state::VmState& st = out->st;

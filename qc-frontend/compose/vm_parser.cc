@@ -69,6 +69,13 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
   if (!IsValidVmName(entry.key)) {
     diag.Error(entry.key_pos, "invalid vm name '" + entry.key + "': " + kVmNameRule);
   }
+  // .qemu-compose/<vm>/ must not be one of the project's own folders.
+  for (const char* reserved : {"dnsmasq", "ssh", "volumes"}) {
+    if (entry.key == reserved) {
+      diag.Error(entry.key_pos, "vm name '" + entry.key + "' is reserved: .qemu-compose/" +
+                                    entry.key + "/ holds the project's own files");
+    }
+  }
   if (entry.value.IsNull()) {
     diag.Error(entry.key_pos, owner + ": needs 'image' or 'kernel'");
     return;

@@ -93,14 +93,22 @@ TEST(QemuArgv, DisksReadWriteAndReadOnly) {
   seed->set_path("/home/u/p/.qemu-compose/web/seed.img");
   seed->set_format("raw");
   seed->set_readonly(true);
+  auto* volume = spec.add_disks();
+  volume->set_path("/home/u/p/.qemu-compose/volumes/pg_data.qcow2");
+  volume->set_format("qcow2");
+  volume->set_serial("pg_data");
   EXPECT_EQ(BuildQemuArgv(spec, TcgFacts()),
             Concat(CommonPrefix("tcg"),
                    {"-drive",
-                    "file=/home/u/p/.qemu-compose/web/root.qcow2,if=virtio,format=qcow2,cache="
-                    "writeback",
-                    "-drive",
-                    "file=/home/u/p/.qemu-compose/web/seed.img,if=virtio,format=raw,cache="
-                    "writeback,readonly=on"}));
+                    "file=/home/u/p/.qemu-compose/web/root.qcow2,if=none,id=disk0,format=qcow2,"
+                    "cache=writeback",
+                    "-device", "virtio-blk-pci,drive=disk0", "-drive",
+                    "file=/home/u/p/.qemu-compose/web/seed.img,if=none,id=disk1,format=raw,"
+                    "cache=writeback,readonly=on",
+                    "-device", "virtio-blk-pci,drive=disk1", "-drive",
+                    "file=/home/u/p/.qemu-compose/volumes/pg_data.qcow2,if=none,id=disk2,"
+                    "format=qcow2,cache=writeback",
+                    "-device", "virtio-blk-pci,drive=disk2,serial=pg_data"}));
 }
 
 TEST(QemuArgv, CommasInPathsAreEscapedForQemuOptions) {
@@ -113,8 +121,8 @@ TEST(QemuArgv, CommasInPathsAreEscapedForQemuOptions) {
   Argv argv = BuildQemuArgv(spec, TcgFacts());
   EXPECT_EQ(argv[16], "/home/u/a,b/.qemu-compose/web/qemu.pid");  // -pidfile: not an option list
   EXPECT_EQ(argv[18], "unix:/home/u/a,,b/.qemu-compose/web/qmp.sock,server=on,wait=off");
-  EXPECT_EQ(argv.back(),
-            "file=/home/u/a,,b/.qemu-compose/web/d,,file=x.raw,if=virtio,format=raw,cache="
+  EXPECT_EQ(argv[argv.size() - 3],
+            "file=/home/u/a,,b/.qemu-compose/web/d,,file=x.raw,if=none,id=disk0,format=raw,cache="
             "writeback");
 }
 

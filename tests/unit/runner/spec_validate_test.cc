@@ -116,6 +116,25 @@ INSTANTIATE_TEST_SUITE_P(
                   d->set_format("vmdk");
                 },
                 0, "disk 0: format \"vmdk\" is invalid: use qcow2 or raw"},
+        // The serial becomes part of QEMU's -device option list: no ',' (a
+        // second option) and nothing a udev by-id name would mangle.
+        BadCase{"DiskSerialInjectsOption",
+                [](VmSpec* s) {
+                  auto* d = s->add_disks();
+                  d->set_path("/home/u/p/.qemu-compose/volumes/data.qcow2");
+                  d->set_format("qcow2");
+                  d->set_serial("data,drive=x");
+                },
+                0, "disk 0: serial \"data,drive=x\" is invalid: must match [a-z0-9_-]{0,20}"},
+        BadCase{"DiskSerialTooLong",
+                [](VmSpec* s) {
+                  auto* d = s->add_disks();
+                  d->set_path("/home/u/p/.qemu-compose/volumes/data.qcow2");
+                  d->set_format("qcow2");
+                  d->set_serial(std::string(21, 'a'));
+                },
+                0, "disk 0: serial \"" + std::string(21, 'a') +
+                       "\" is invalid: must match [a-z0-9_-]{0,20}"},
         BadCase{"RelativeKernel", [](VmSpec* s) { s->set_kernel("vmlinuz"); }, 0,
                 "kernel \"vmlinuz\" must be an absolute path"},
         BadCase{"InitrdWithoutKernel", [](VmSpec* s) { s->clear_kernel(); }, 0,
