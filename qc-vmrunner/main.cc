@@ -23,6 +23,7 @@
 #include "host_probe.h"
 #include "qemu_argv.h"
 #include "seqpacket.h"
+#include "shared_dirs.h"
 #include "spec_validate.h"
 #include "tap_check.h"
 #include "vmspec.pb.h"
@@ -64,6 +65,14 @@ std::string QuoteArgv(const std::vector<std::string>& argv) {
     out += plain ? a : "'" + a + "'";
   }
   return out;
+}
+
+// qc-fsd lives beside this program (libexec, or the build tree's).
+std::string QcFsdPath() {
+  std::string self(4096, '\0');
+  const ssize_t n = readlink("/proc/self/exe", self.data(), self.size() - 1);
+  self.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return self.substr(0, self.rfind('/') + 1) + "qc-fsd";
 }
 
 int Run() {
@@ -141,6 +150,9 @@ int Run() {
     }
   }
 
+  if (!qc::runner::StartVirtiofsDaemons(spec, QcFsdPath(), &err)) {
+    return Fail("sharing a directory: " + err);
+  }
   std::vector<std::string> argv = qc::runner::BuildQemuArgv(spec, facts);
   std::vector<int> keep = facts.tap_fds;
   keep.insert(keep.end(), facts.vhost_fds.begin(), facts.vhost_fds.end());

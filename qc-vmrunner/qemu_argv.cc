@@ -1,5 +1,7 @@
 #include "qemu_argv.h"
 
+#include "shared_dirs.h"
+
 namespace qc::runner {
 namespace {
 
@@ -42,6 +44,36 @@ void AddUserNic(const qc::vm::Nic& nic, const std::string& id, std::vector<std::
   }
   argv->insert(argv->end(),
                {"-netdev", netdev, "-device", "virtio-net-pci,netdev=" + id + ",mac=" + nic.mac()});
+}
+
+// virtiofs: vhost-user-fs needs guest RAM that virtiofsd can map, hence
+// the shared memfd backend. 9p: QEMU's own server (security_model=none:
+// files keep the user's ownership, the guest cannot chown).
+void AddSharedDirs(const qc::vm::VmSpec& spec, std::vector<std::string>* argv) {
+  bool memfd = false;
+  for (int i = 0; i < spec.shared_dirs_size(); ++i) {
+    const auto& dir = spec.shared_dirs(i);
+    const std::string id = "fs" + std::to_string(i);
+    if (dir.transport() == qc::vm::SharedDir::NINEP) {
+      argv->insert(argv->end(),
+                   {"-virtfs", "local,path=" + EscapeOptionValue(dir.source()) +
+                                   ",mount_tag=" + dir.tag() + ",security_model=none,id=" + id +
+                                   (dir.readonly() ? ",readonly=on" : "")});
+      continue;
+    }
+    if (!memfd) {
+      argv->insert(
+          argv->end(),
+          {"-object",
+           "memory-backend-memfd,id=mem,size=" + std::to_string(spec.memory_mb()) + "M,share=on",
+           "-numa", "node,memdev=mem"});
+      memfd = true;
+    }
+    argv->insert(
+        argv->end(),
+        {"-chardev", "socket,id=" + id + ",path=" + EscapeOptionValue(SharedDirSocket(spec, i)),
+         "-device", "vhost-user-fs-pci,chardev=" + id + ",tag=" + dir.tag()});
+  }
 }
 
 }  // namespace
@@ -114,6 +146,7 @@ std::vector<std::string> BuildQemuArgv(const qc::vm::VmSpec& spec, const QemuHos
     }
     argv.insert(argv.end(), {"-drive", drive, "-device", device});
   }
+  AddSharedDirs(spec, &argv);
   for (int i = 0; i < spec.nics_size(); ++i) {
     const auto& nic = spec.nics(i);
     std::string id = "net" + std::to_string(i);

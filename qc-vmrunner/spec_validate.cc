@@ -224,6 +224,27 @@ bool ValidateSpecFields(const qc::vm::VmSpec& spec, std::size_t fd_count, std::s
                            " is invalid: must match [a-z0-9_-]{0,20}");
     }
   }
+  std::set<std::string> tags;
+  for (int i = 0; i < spec.shared_dirs_size(); ++i) {
+    // A shared directory is the one input the guest reaches: any directory
+    // the user names, outside state_root (SECURITY.md, "Shared directories").
+    const auto& dir = spec.shared_dirs(i);
+    const std::string what = "shared_dir " + std::to_string(i);
+    if (!CheckPathShape(what, dir.source(), err)) {
+      return false;
+    }
+    if (dir.source().find(',') != std::string::npos) {
+      return Fail(err, what + " " + Quote(dir.source()) + " contains a comma");
+    }
+    static const std::regex tag_re("[a-z0-9][a-z0-9:-]{0,30}");
+    if (!std::regex_match(dir.tag(), tag_re)) {
+      return Fail(err, what + ": tag " + Quote(dir.tag()) +
+                           " is invalid: must match [a-z0-9][a-z0-9:-]{0,30}");
+    }
+    if (!tags.insert(dir.tag()).second) {
+      return Fail(err, what + ": tag " + Quote(dir.tag()) + " is used twice");
+    }
+  }
   if (!spec.kernel().empty() && !CheckPathShape("kernel", spec.kernel(), err)) {
     return false;
   }
@@ -278,6 +299,21 @@ bool CheckHostPaths(const qc::vm::VmSpec& spec, std::string* err) {
   }
   if (!spec.initrd().empty() && !CheckFile("initrd", spec.initrd(), false, err)) {
     return false;
+  }
+  for (int i = 0; i < spec.shared_dirs_size(); ++i) {
+    const auto& dir = spec.shared_dirs(i);
+    const std::string what = "shared_dir " + std::to_string(i) + " " + dir.source();
+    struct stat dst {};
+    if (stat(dir.source().c_str(), &dst) != 0) {
+      return Fail(err, what + ": " + std::strerror(errno));
+    }
+    if (!S_ISDIR(dst.st_mode)) {
+      return Fail(err, what + " is not a directory");
+    }
+    if (access(dir.source().c_str(), dir.readonly() ? R_OK | X_OK : R_OK | W_OK | X_OK) != 0) {
+      return Fail(err, what + " is not " + (dir.readonly() ? "readable" : "readable and writable") +
+                           ": " + std::strerror(errno));
+    }
   }
   for (int i = 0; i < spec.disks_size(); ++i) {
     const auto& disk = spec.disks(i);

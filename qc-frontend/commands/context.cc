@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -73,6 +75,26 @@ bool SelectVms(const Context& ctx, const std::vector<std::string>& names,
     }
   }
   return true;
+}
+
+namespace {
+
+void SayWaitingForLock() {
+  (void)std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
+}
+
+}  // namespace
+
+bool LockProject(const Context& ctx, state::ProjectLock* lock) {
+  std::string err;
+  if (!std::filesystem::exists(ctx.layout.root)) {
+    return true;  // nothing to act on
+  }
+  if (lock->Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) {
+    return true;
+  }
+  ctx.out.Error(err);
+  return false;
 }
 
 }  // namespace qc::commands

@@ -9,6 +9,7 @@
 #include "compose/model.h"
 #include "naming/link_names.h"
 #include "state/layout.h"
+#include "state/project_lock.h"
 
 namespace qc::commands {
 
@@ -23,6 +24,10 @@ struct Context {
 // Parses and validates the compose file. On failure prints the loader's
 // message and returns false (exit code kExitBadCompose).
 bool LoadContext(const GlobalOptions& opts, Context* ctx);
+
+// Takes the project lock (saying so while another command holds it); true
+// without a lock if the project has no state yet. false after printing why.
+bool LockProject(const Context& ctx, state::ProjectLock* lock);
 
 // Deletes every named volume's disk (down --volumes); false if one failed.
 bool RemoveAllVolumes(const Context& ctx);

@@ -17,22 +17,6 @@
 namespace qc::commands {
 namespace {
 
-void SayWaitingForLock() {
-  (void)std::fprintf(stderr, "waiting for another qemu-compose command on this project...\n");
-}
-
-bool Lock(const Context& ctx, state::ProjectLock* lock) {
-  std::string err;
-  if (!std::filesystem::exists(ctx.layout.root)) {
-    return true;  // nothing to act on
-  }
-  if (lock->Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) {
-    return true;
-  }
-  ctx.out.Error(err);
-  return false;
-}
-
 // VM instance dirs present on disk, including VMs no longer in the file.
 std::vector<std::string> InstanceDirs(const Context& ctx) {
   std::vector<std::string> out;
@@ -141,7 +125,7 @@ int StopOrDestroy(const GlobalOptions& g, const StopOptions& o, bool remove) {
     return cli::kExitUsage;
   }
   state::ProjectLock lock;
-  if (!Lock(ctx, &lock)) {
+  if (!LockProject(ctx, &lock)) {
     return cli::kExitError;
   }
   NetdSession netd;
@@ -164,7 +148,7 @@ int RunDown(const GlobalOptions& g, const StopOptions& o) {
     return cli::kExitBadCompose;
   }
   state::ProjectLock lock;
-  if (!Lock(ctx, &lock)) {
+  if (!LockProject(ctx, &lock)) {
     return cli::kExitError;
   }
   if (!std::filesystem::exists(ctx.layout.root)) {

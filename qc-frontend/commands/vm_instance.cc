@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "commands/network_setup.h"
+#include "commands/run_tool.h"
 #include "commands/str_cat.h"
 #include "commands/vm_probe.h"
 #include "images/overlay.h"
@@ -14,9 +15,8 @@
 #include "paths/exe_paths.h"
 #include "runner_launch.h"
 #include "state/atomic_file.h"
-#include "subprocess.h"
 #include "vmspec.pb.h"
-#include "volumes/volume_disk.h"
+#include "volumes/attach.h"
 
 namespace qc::commands {
 namespace {
@@ -30,31 +30,6 @@ std::string NowUtc() {
   char buf[32];
   (void)std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-// Runs argv (argv[0] looked up in PATH) without a shell; false + the
-// command and its first stderr line on failure.
-bool RunTool(const std::vector<std::string>& argv, std::string* error) {
-  SpawnOptions opts;
-  opts.argv = argv;
-  opts.search_path = true;
-  opts.in = Redirect::Null();
-  opts.err = Redirect::Pipe();
-  RunResult r = RunProcess(opts);
-  if (r.Success()) {
-    return true;
-  }
-  std::string cmd;
-  for (const auto& a : argv) {
-    cmd += (cmd.empty() ? "" : " ") + a;
-  }
-  std::string said = r.err.substr(0, r.err.find('\n'));
-  *error = "`" + cmd + "` " +
-           (r.spawn_error.empty() ? r.status.Describe() + (said.empty() ? "" : ": " + said)
-                                  : "failed: " + r.spawn_error) +
-           (r.spawn_error.find("No such file") != std::string::npos ? " (is qemu-utils installed?)"
-                                                                    : "");
-  return false;
 }
 
 bool EnsureDisk(const Context& ctx, const std::string& name, const compose::Vm& vm, bool* have_disk,
@@ -154,7 +129,7 @@ bool PrepareVm(const Context& ctx, const std::string& name, const state::Network
     d->set_format("qcow2");
   }
 
-  if (!volumes::AddVolumeDisks(L, ctx.project, name, &spec, error)) {
+  if (!volumes::AttachVolumes(ctx, name, &spec, error)) {
     *error = Cat("vm '", name, "': ", *error);
     return false;
   }

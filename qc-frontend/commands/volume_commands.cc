@@ -106,10 +106,8 @@ int RunVolumeRm(const GlobalOptions& g, const std::vector<std::string>& names) {
   if (!LoadContext(g, &ctx)) {
     return cli::kExitBadCompose;
   }
-  std::string err;
   state::ProjectLock lock;
-  if (std::filesystem::exists(ctx.layout.root) && !lock.Acquire(ctx.layout.Lock(), nullptr, &err)) {
-    ctx.out.Error(err);
+  if (!LockProject(ctx, &lock)) {
     return cli::kExitError;
   }
   int rc = cli::kExitOk;

@@ -71,6 +71,12 @@ void ParseVolume(Reader& reader, const Entry& entry, Volume* volume) {
                                                "' (use e.g. 512M, 2G, 10GiB or a number of bytes)");
       continue;
     }
+    if (*bytes < kMinVolumeBytes) {
+      reader.diag().Error(field.value_pos, Where(owner, field.key) + ": " + *text +
+                                               " is too small for an ext4 file system "
+                                               "(at least 16M)");
+      continue;
+    }
     volume->size_bytes = *bytes;
   }
 }

@@ -5,6 +5,7 @@
 // repeats within the VM); cross-VM rules live in project_checks.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "compose/model.h"
@@ -16,6 +17,8 @@ namespace qc::compose {
 // The longest volume name: it becomes the disk's virtio serial, which holds
 // 20 bytes (/dev/disk/by-id/virtio-<name> in the guest).
 inline constexpr std::size_t kMaxVolumeNameLength = 20;
+// The smallest volume: mke2fs needs room for its tables and journal.
+inline constexpr std::uint64_t kMinVolumeBytes = std::uint64_t{16} << 20;
 
 void ParseVmVolumes(Reader& reader, const Entry& field, const std::string& owner,
                     const PathContext& paths, Vm* vm, VmRefs* refs);

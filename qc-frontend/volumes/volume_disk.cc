@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "commands/run_tool.h"
 #include "state/atomic_file.h"
-#include "volumes/run_tool.h"
 
 namespace qc::volumes {
 namespace {
@@ -86,9 +86,9 @@ bool EnsureVolumeDisk(const state::Layout& layout, const compose::Volume& volume
   // Lazy init: on a sparse file the tables are zeros already, and the
   // qcow2 stays small.
   mkfs.insert(mkfs.end(), {"-E", "lazy_itable_init=1,lazy_journal_init=1", raw});
-  const bool ok =
-      MakeSparseFile(raw, volume.size_bytes, error) && RunTool(mkfs, error) &&
-      RunTool({"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow}, error);
+  const bool ok = MakeSparseFile(raw, volume.size_bytes, error) && commands::RunTool(mkfs, error) &&
+                  commands::RunTool(
+                      {"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow}, error);
   fs::remove(raw, ec);
   if (!ok || rename(qcow.c_str(), path.c_str()) != 0) {
     if (ok) {

@@ -318,5 +318,71 @@ TEST_F(RunnerTest, UserModeForwardReachesGuestAndForcedStopQuits) {
   EXPECT_FALSE(SerialShows("QC-POWEROFF"));
 }
 
+// A host directory over virtiofs (qc-fsd + virtiofsd as the user): the guest
+// reads and writes the shared tree, cannot leave it (.., symlinks, hard
+// links) and cannot write a read-only share even after remounting it
+// read-write in the guest. virtiofsd ends with QEMU.
+TEST_F(RunnerTest, VirtiofsShareIsConfinedAndReadOnlyHolds) {
+  CmdResult prep = ns_.RunAs(UserA(), "set -e; cd " + dir_ +
+                                          "; mkdir share ro; echo hello >share/f;"
+                                          " echo TOPSECRET-42 >secret; echo ro-file >ro/f;"
+                                          " ln -s ../secret share/rel; ln -s " +
+                                          dir_ + "/secret share/abs");
+  ASSERT_EQ(prep.exit_code, 0) << prep.err;
+  auto* rw = spec_.add_shared_dirs();
+  rw->set_source(dir_ + "/share");
+  rw->set_tag("qc:share0");
+  auto* ro = spec_.add_shared_dirs();
+  ro->set_source(dir_ + "/ro");
+  ro->set_tag("qc:share1");
+  ro->set_readonly(true);
+  spec_.set_cmdline(spec_.cmdline() +
+                    " qc.virtiofs=qc:share0@/mnt/rw qc.virtiofs=qc:share1@/mnt/ro");
+  CmdResult launch = Launch({});
+  ASSERT_EQ(launch.exit_code, 0) << launch.out << launch.err << Diagnostics();
+  ASSERT_TRUE(WaitForBoot()) << Diagnostics();
+  EXPECT_TRUE(SerialShows("QC-MOUNT tag=qc:share0 dir=/mnt/rw ok")) << Diagnostics();
+  EXPECT_TRUE(SerialShows("QC-MOUNT tag=qc:share1 dir=/mnt/ro ok")) << Diagnostics();
+
+  // Each check prints R<n>=<n> only when the guest sees what it should; the
+  // typed text holds $((...)), so the echo of the input never matches.
+  ConsoleWrite(vm_dir_ + "/console.sock",
+               "grep -q hello /mnt/rw/f && echo R1=$((0+1))\n"
+               "echo guest >/mnt/rw/new && echo R2=$((1+1))\n"
+               "echo x >/mnt/ro/new 2>/dev/null || echo R3=$((2+1))\n"
+               "mount -o remount,rw /mnt/ro; echo x >/mnt/ro/new 2>/dev/null || echo "
+               "R4=$((3+1))\n"
+               "cat /mnt/rw/rel 2>/dev/null || echo R5=$((4+1))\n"
+               "cat /mnt/rw/abs 2>/dev/null || echo R6=$((5+1))\n"
+               "ln /init /mnt/rw/hl 2>/dev/null || echo R7=$((6+1))\n"
+               "cat /mnt/rw/../secret 2>/dev/null || echo R8=$((7+1))\n"
+               "echo R9=$((8+1))\n");
+  ASSERT_TRUE(WaitFor([&] { return SerialShows("R9=9"); }, 60 * 1000, 200)) << Diagnostics();
+  for (int i = 1; i <= 8; ++i) {
+    const std::string marker = "R" + std::to_string(i) + "=" + std::to_string(i);
+    EXPECT_TRUE(SerialShows(marker)) << marker << Diagnostics();
+  }
+  EXPECT_FALSE(SerialShows("TOPSECRET-42")) << Diagnostics();
+  EXPECT_EQ(ReadFile(dir_ + "/share/new"), "guest\n");
+  struct stat st {};
+  ASSERT_EQ(stat((dir_ + "/share/new").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, UserA().uid);  // guest root writes as the user
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/ro/new"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/share/hl"));
+
+  CmdResult stop = Stop(120, true);
+  EXPECT_EQ(stop.exit_code, 0) << stop.out << stop.err;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        // As subreaper the test inherits QEMU's children: reap, or the
+        // ended virtiofsd would stay as a zombie that pgrep still lists.
+        while (waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        return ns_.Run("pgrep -u " + std::to_string(UserA().uid) + " -f virtiofsd").exit_code != 0;
+      },
+      10 * 1000, 200))
+      << "virtiofsd outlived QEMU";
+}
+
 }  // namespace
 }  // namespace qc::itest

@@ -76,6 +76,19 @@ TEST(GoodFiles, ThreeTierProjectOnOneAutoSubnetBridge) {
   EXPECT_TRUE(r.warnings.empty());
 }
 
+TEST(GoodFiles, OriginalQemuComposeReadmeExampleLoads) {
+  const testing::LoadResult r = LoadGood("original_readme.yaml");
+  ASSERT_TRUE(r.ok) << r.error;
+  const Project& p = r.project;
+  EXPECT_EQ(p.vms.at("database").memory_mb, 4096U);  // MB, as the original meant
+  EXPECT_EQ(p.vms.at("database").cpus, 4U);
+  EXPECT_EQ(p.vms.at("web").disk.size_bytes, 8 * kGiB);
+  EXPECT_EQ(p.vms.at("web").mounts.size(), 4U);
+  EXPECT_EQ(p.vms.at("web").mounts[0].target, "/mnt");
+  EXPECT_EQ(p.vms.at("web").depends_on, std::vector<std::string>{"database"});
+  EXPECT_EQ(p.vms.at("tools").ports.size(), 1U);
+}
+
 TEST(GoodFiles, VolumesInShortAndLongForm) {
   const testing::LoadResult r = LoadGood("volume_forms.yaml");
   ASSERT_TRUE(r.ok) << r.error;

@@ -126,6 +126,32 @@ TEST(QemuArgv, CommasInPathsAreEscapedForQemuOptions) {
             "writeback");
 }
 
+TEST(QemuArgv, SharedDirsOverVirtiofsAnd9p) {
+  auto spec = testing::MinimalSpec();
+  spec.clear_kernel();
+  spec.clear_initrd();
+  spec.clear_cmdline();
+  auto* site = spec.add_shared_dirs();
+  site->set_source("/home/u/p/site");
+  site->set_tag("share0");
+  site->set_readonly(true);
+  auto* old = spec.add_shared_dirs();
+  old->set_source("/home/u/p/old");
+  old->set_tag("share1");
+  old->set_transport(qc::vm::SharedDir::NINEP);
+  old->set_readonly(true);
+  Argv argv = BuildQemuArgv(spec, TcgFacts());
+  const Argv tail(argv.begin() + static_cast<long>(CommonPrefix("tcg").size()), argv.end());
+  // virtiofs: guest RAM virtiofsd can map, then the vhost-user device; the
+  // read-only part is the host's bind mount (qc-fsd), not an option here.
+  EXPECT_EQ(tail, (Argv{"-object", "memory-backend-memfd,id=mem,size=512M,share=on", "-numa",
+                        "node,memdev=mem", "-chardev",
+                        "socket,id=fs0,path=/home/u/p/.qemu-compose/web/fs0.sock", "-device",
+                        "vhost-user-fs-pci,chardev=fs0,tag=share0", "-virtfs",
+                        "local,path=/home/u/p/old,mount_tag=share1,security_model=none,id=fs1,"
+                        "readonly=on"}));
+}
+
 TEST(QemuArgv, BridgeNicSingleQueue) {
   auto spec = testing::MinimalSpec();
   testing::AddTapNic(&spec, "52:54:00:aa:bb:cc", {0});

@@ -126,6 +126,44 @@ INSTANTIATE_TEST_SUITE_P(
                   d->set_serial("data,drive=x");
                 },
                 0, "disk 0: serial \"data,drive=x\" is invalid: must match [a-z0-9_-]{0,20}"},
+        BadCase{"SharedDirRelative",
+                [](VmSpec* s) {
+                  auto* d = s->add_shared_dirs();
+                  d->set_source("site");
+                  d->set_tag("share0");
+                },
+                0, "shared_dir 0 \"site\" must be an absolute path"},
+        BadCase{"SharedDirDotDot",
+                [](VmSpec* s) {
+                  auto* d = s->add_shared_dirs();
+                  d->set_source("/home/u/p/../../etc");
+                  d->set_tag("share0");
+                },
+                0, "shared_dir 0 \"/home/u/p/../../etc\" must not contain \"..\""},
+        BadCase{"SharedDirCommaInjectsVirtiofsdOption",
+                [](VmSpec* s) {
+                  auto* d = s->add_shared_dirs();
+                  d->set_source("/home/u/p/site,sandbox=chroot");
+                  d->set_tag("share0");
+                },
+                0, "shared_dir 0 \"/home/u/p/site,sandbox=chroot\" contains a comma"},
+        BadCase{"SharedDirTagInjectsOption",
+                [](VmSpec* s) {
+                  auto* d = s->add_shared_dirs();
+                  d->set_source("/home/u/p/site");
+                  d->set_tag("x,chardev=y");
+                },
+                0, "shared_dir 0: tag \"x,chardev=y\" is invalid: must match "
+                   "[a-z0-9][a-z0-9:-]{0,30}"},
+        BadCase{"SharedDirTagTwice",
+                [](VmSpec* s) {
+                  for (int i = 0; i < 2; ++i) {
+                    auto* d = s->add_shared_dirs();
+                    d->set_source("/home/u/p/site");
+                    d->set_tag("share0");
+                  }
+                },
+                0, "shared_dir 1: tag \"share0\" is used twice"},
         BadCase{"DiskSerialTooLong",
                 [](VmSpec* s) {
                   auto* d = s->add_disks();
