@@ -121,27 +121,6 @@ std::uint32_t LastDhcpAddress(const Cidr& subnet) {
   return NetworkOf(subnet).addr + kLastDhcpHost;
 }
 
-std::optional<Cidr> FirstFreeSubnet(const std::vector<Cidr>& pools,
-                                    const std::vector<Cidr>& in_use) {
-  for (const Cidr& pool : pools) {
-    if (pool.prefix > kSmallestPrefix) {
-      continue;  // holds no whole /24
-    }
-    const std::uint32_t count = 1U << (kSmallestPrefix - pool.prefix);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      const Cidr candidate{NetworkOf(pool).addr + (i << 8), kSmallestPrefix};
-      bool taken = false;
-      for (const Cidr& used : in_use) {
-        taken = taken || (used.prefix > 0 && Overlaps(candidate, used));
-      }
-      if (!taken) {
-        return candidate;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
 std::string FormatList(const std::vector<Cidr>& cidrs) {
   std::string out;
   for (const Cidr& c : cidrs) {

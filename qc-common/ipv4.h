@@ -38,7 +38,7 @@ inline constexpr int kLargestPrefix = 16;
 inline constexpr int kSmallestPrefix = 24;
 inline constexpr std::uint32_t kFirstDhcpHost = 10;
 inline constexpr std::uint32_t kLastDhcpHost = 250;
-// The pool when the administrator names none (DESIGN.md).
+// The pool when netd.conf names none (SECURITY.md, "/etc/qemu-compose/netd.conf").
 inline constexpr Cidr kDefaultPool{0xac100000U, 12};  // 172.16.0.0/12
 
 // "" if `subnet` may be a network's subnet, else why not.
@@ -51,11 +51,6 @@ std::string CheckGateway(const Cidr& gateway);
 std::uint32_t FirstDhcpAddress(const Cidr& subnet);
 std::uint32_t LastDhcpAddress(const Cidr& subnet);
 
-// `subnet: auto`: the first /24 of `pools` (in their order) that overlaps
-// nothing in `in_use`. Default routes (/0) in `in_use` overlap everything and
-// are ignored.
-std::optional<Cidr> FirstFreeSubnet(const std::vector<Cidr>& pools,
-                                    const std::vector<Cidr>& in_use);
 // "172.16.0.0/12, 10.200.0.0/16"
 std::string FormatList(const std::vector<Cidr>& cidrs);
 

@@ -1,39 +1,9 @@
-// The session protocol: Hello first (version, policy, quotas), then any
-// request, each answered with exactly one Reply.
-#include "dnsmasq/dnsmasq.h"
+// The session protocol: Hello first, then any request, each answered with
+// exactly one Reply.
 #include "handlers/handlers.h"
 #include "seqpacket.h"
 
 namespace qc::netd {
-
-static void HandleHello(Session& s, const Hello& req, Reply* r) {
-  std::vector<LinkInfo> links;
-  LauncherRequest count;
-  count.set_count(true);
-  if (req.version() != kProtocolVersion) {
-    return SetReply(r, PROTOCOL_ERROR,
-                    "protocol version " + std::to_string(req.version()) +
-                        " not supported (helper speaks " + std::to_string(kProtocolVersion) + ")");
-  }
-  // The launcher's reply carries the number of dnsmasq (quota.used_dnsmasq).
-  if (!LoadLinks(s, &links, r) || !CallLauncher(s.launcher_fd, count, r)) {
-    return;
-  }
-  s.hello_done = true;
-  HelloReply* h = r->mutable_hello();
-  h->set_version(kProtocolVersion);
-  h->set_uid(s.caller.uid);
-  for (const ipv4::Cidr& p : s.policy.pools) {
-    h->add_allowed_pools(ipv4::FormatCidr(p));
-  }
-  Quota* q = h->mutable_quota();
-  q->set_max_bridges(s.quotas.max_bridges);
-  q->set_max_taps(s.quotas.max_taps);
-  q->set_max_dnsmasq(s.quotas.max_dnsmasq);
-  q->set_used_bridges(CountOwned(s, links, "bridge"));
-  q->set_used_taps(CountOwned(s, links, "tun"));
-  SetReply(r, OK, "hello uid " + std::to_string(s.caller.uid));
-}
 
 static void Dispatch(Session& s, const Request& req, Reply* r, std::vector<int>* fds) {
   if (!s.hello_done && req.op_case() != Request::kHello) {

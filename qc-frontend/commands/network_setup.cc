@@ -11,6 +11,7 @@
 
 #include "commands/vm_probe.h"
 #include "naming/host_networks.h"
+#include "naming/subnet_alloc.h"
 #include "state/atomic_file.h"
 
 namespace qc::commands {
@@ -73,7 +74,7 @@ static bool AllocateSubnet(const std::string& net, NetdSession& netd, const stat
       used.push_back(*c);
     }
   }
-  const std::optional<ipv4::Cidr> picked = ipv4::FirstFreeSubnet(pools, used);
+  const std::optional<ipv4::Cidr> picked = naming::FirstFreeSubnet(pools, used);
   if (!picked) {
     *error = "network '" + net + "': no free /24 left in the allowed pools (" +
              (pools.empty() ? "none" : ipv4::FormatList(pools)) +

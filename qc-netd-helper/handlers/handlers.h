@@ -1,8 +1,8 @@
 // One helper session (one caller, one socket): its state, the checks every
-// handler shares, the request loop and one handler per operation of
-// proto/netd.proto. A check that refuses fills the reply and returns false or
-// null; the handler then returns at once. Each handler fills exactly one
-// Reply; CreateTap also returns the TAP fds.
+// handler shares (checks.cc), the request loop and one handler per operation
+// of proto/netd.proto (bridge.cc, address.cc, tap.cc, nat_dhcp.cc, queries.cc). A check that
+// refuses fills the reply and returns false or null; the handler then returns at once. Each handler
+// fills exactly one Reply; CreateTap also returns the TAP fds.
 #pragma once
 
 #include <sys/types.h>
@@ -45,6 +45,7 @@ const LinkInfo* FindOwned(Session& s, const std::string& name, bool tap,
 // the socket. Returns the exit code: 0 when the peer closed, 1 on a socket error.
 int RunRequestLoop(Session& s, int sock);
 
+void HandleHello(Session& s, const Hello& req, Reply* r);
 void HandleCreateBridge(Session& s, const CreateBridge& req, Reply* r);
 void HandleAddAddress(Session& s, const AddAddress& req, Reply* r);
 void HandleCreateTap(Session& s, const CreateTap& req, Reply* r, std::vector<int>* fds);

@@ -1,10 +1,6 @@
-// SetForwarding, NAT on/off, dnsmasq start and ListOwned.
+// What a bridge's VMs need beyond its address: IPv4 forwarding, NAT on/off
+// and dnsmasq (StartDhcp).
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "dnsmasq/dnsmasq.h"
 #include "handlers/handlers.h"
@@ -75,36 +71,6 @@ void HandleStartDhcp(Session& s, const StartDhcp& req, Reply* r) {
   start.mutable_start()->set_gateway_be(htonl(c.addr));
   start.mutable_start()->set_prefix(c.prefix);
   CallLauncher(s.launcher_fd, start, r);
-}
-
-void HandleListOwned(Session& s, const ListOwned& req, Reply* r) {
-  std::vector<LinkInfo> links;
-  std::vector<AddrInfo> addrs;
-  std::string err;
-  if (!LoadLinks(s, &links, r)) {
-    return;
-  }
-  if (!Ipv4Addresses(s.rtnl, &addrs, &err)) {
-    return SetReply(r, INTERNAL, err);
-  }
-  OwnedLinks* out = r->mutable_owned();
-  for (const LinkInfo& l : links) {
-    if (!AliasOwnedBy(l.alias, s.caller.uid) || (l.kind != "bridge" && l.kind != "tun")) {
-      continue;
-    }
-    OwnedLink* o = out->add_links();
-    o->set_name(l.name);
-    o->set_kind(l.kind == "bridge" ? "bridge" : "tap");
-    o->set_master(l.master > 0 ? LinkName(links, l.master) : "");
-    for (const AddrInfo& a : addrs) {
-      if (a.ifindex == l.ifindex) {
-        o->add_addresses(ipv4::FormatCidr(a.cidr));
-      }
-    }
-    o->set_nat(l.kind == "bridge" && NatIsEnabled(l.name));
-    o->set_up(l.up);
-  }
-  SetReply(r, OK, std::to_string(out->links_size()) + " owned links");
 }
 
 }  // namespace qc::netd
