@@ -6,6 +6,7 @@
 
 #include "cli/exit_codes.h"
 #include "commands/commands.h"
+#include "commands/introspection.h"
 #include "paths/exe_paths.h"
 #include "tools/tools.h"
 
@@ -39,6 +40,9 @@ int RealMain(int argc, char** argv) {
                  "Project name (default: $QEMU_COMPOSE_PROJECT_NAME, the file's `name:`, "
                  "or the directory name)");
   app.add_flag("--debug", g.debug, "Print debugging detail (also QEMU_COMPOSE_DEBUG=1)");
+  // `completion` and the hidden helpers the build and the completion scripts
+  // use: they read every command defined below off `app` at run time.
+  qc::commands::Introspection introspection(&app);
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -201,6 +205,9 @@ int RealMain(int argc, char** argv) {
   }
 
   using namespace qc::commands;
+  if (introspection.Parsed()) {
+    return introspection.Run(app, g);
+  }
   if (*version) {
     std::cout << "qemu-compose " << QC_VERSION << "\n";
     return qc::cli::kExitOk;
