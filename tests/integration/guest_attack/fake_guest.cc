@@ -112,19 +112,21 @@ void FakeGuest::AddUplink(const Netns& outside) {
                " && ip route add default via " + kOutsideIp)
           .exit_code,
       0);
-  ASSERT_EQ(outside
-                .Run(std::string("ip addr add ") + kOutsideIp +
-                     "/24 dev eth0 && ip link set eth0 up && nft add table ip watch && "
-                     "nft add chain ip watch pre '{ type filter hook prerouting priority -300; }'")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      outside
+          .Run(std::string("ip addr add ") + kOutsideIp +
+               "/24 dev eth0 && ip link set eth0 up && nft add table ip watch && "
+               "nft add chain ip watch pre '{ type filter hook prerouting priority -300; }' && "
+               "nft add chain ip watch wire '{ type filter hook prerouting priority -450; }'")
+          .exit_code,
+      0);
 }
 
-void FakeGuest::Watch(const std::string& name, const std::string& match) const {
+void FakeGuest::Watch(const std::string& name, const std::string& match, bool on_the_wire) const {
   ASSERT_NE(outside_, nullptr);
   const CmdResult r = outside_->Run("nft add counter ip watch " + name +
-                                    " && nft add rule ip watch pre iifname eth0 " + match +
-                                    " counter name " + name);
+                                    " && nft add rule ip watch " + (on_the_wire ? "wire" : "pre") +
+                                    " 'iifname eth0 " + match + " counter name " + name + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -134,13 +136,12 @@ long FakeGuest::Seen(const std::string& name) const {
   return at == std::string::npos ? -1 : std::atol(out.c_str() + at + 8);
 }
 
-void FakeGuest::StartDhcp(const std::string& hosts) {
+void FakeGuest::StartDhcp(const std::string& hosts, const std::string& dhcp_hosts) {
   const std::string dir = ScratchDir(UserA());
-  ASSERT_EQ(host_
-                .RunAs(UserA(),
-                       "printf '" + hosts + "' > " + dir + "/hosts && touch " + dir + "/dhcp-hosts")
-                .exit_code,
-            0);
+  const CmdResult w =
+      host_.RunAs(UserA(), "printf '" + hosts + "' > " + dir + "/hosts && printf '" + dhcp_hosts +
+                               "' > " + dir + "/dhcp-hosts");
+  ASSERT_EQ(w.exit_code, 0) << w.err;
   netd::Reply r;
   ASSERT_TRUE(helper_.Call(StartDhcpReq(kBridge, dir, "demo.qc"), &r));
   ASSERT_EQ(r.status(), netd::OK) << r.message();

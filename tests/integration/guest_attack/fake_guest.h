@@ -50,12 +50,14 @@ class FakeGuest {
   // Connects the "outside" namespace by a veth uplink.
   void AddUplink(const Netns& outside);
   // Counts, in `outside`, packets arriving on its end of the uplink that match
-  // the nft expression (e.g. "ip saddr 203.0.113.9"), under `name`.
-  void Watch(const std::string& name, const std::string& match) const;
+  // the nft expression (e.g. "ip saddr 203.0.113.9"), under `name`: as IP
+  // sees them (fragments reassembled), or with `on_the_wire` before reassembly.
+  void Watch(const std::string& name, const std::string& match, bool on_the_wire = false) const;
   long Seen(const std::string& name) const;
 
-  // dnsmasq on the bridge (StartDhcp), with `hosts` as its hosts file.
-  void StartDhcp(const std::string& hosts);
+  // dnsmasq on the bridge (StartDhcp) with these hosts and dhcp-hosts files
+  // (lines as qemu-compose writes them), domain demo.qc.
+  void StartDhcp(const std::string& hosts, const std::string& dhcp_hosts);
 
   const frames::Mac& guest_mac() const { return guest_mac_; }
   const frames::Mac& gateway_mac() const { return gateway_mac_; }

@@ -188,6 +188,58 @@ Bytes DnsQuery(std::uint16_t id, const std::string& name) {
   return b;
 }
 
+Bytes Dhcp(std::uint8_t type, const Mac& mac, std::uint32_t xid, std::uint32_t requested,
+           std::uint32_t server, const std::string& hostname) {
+  Bytes b = {1, 1, 6, 0};  // BOOTREQUEST, Ethernet, 6-byte address, no hops
+  Put32(&b, xid);
+  Put16(&b, 0);
+  Put16(&b, 0x8000);         // broadcast the reply
+  b.insert(b.end(), 16, 0);  // ciaddr, yiaddr, siaddr, giaddr
+  b.insert(b.end(), mac.begin(), mac.end());
+  b.insert(b.end(), 10 + 64 + 128, 0);  // rest of chaddr, sname, file
+  Put32(&b, 0x63825363);                // magic cookie
+  b.insert(b.end(), {53, 1, type});
+  if (requested != 0) {
+    b.insert(b.end(), {50, 4});
+    Put32(&b, requested);
+  }
+  if (server != 0) {
+    b.insert(b.end(), {54, 4});
+    Put32(&b, server);
+  }
+  if (!hostname.empty()) {
+    b.push_back(12);
+    b.push_back(static_cast<std::uint8_t>(hostname.size()));
+    b.insert(b.end(), hostname.begin(), hostname.end());
+  }
+  b.push_back(255);
+  return Ethernet(ParseMac("ff:ff:ff:ff:ff:ff"), mac, 0x0800, Udp4(0, 0xffffffffU, 68, 67, b));
+}
+
+int DhcpType(const Bytes& f, std::uint32_t xid) {
+  constexpr std::size_t kBootp = 14 + 20 + 8;  // Ethernet, IPv4 without options, UDP
+  if (Be16(f, 12) != 0x0800 || f.size() < kBootp + 240 || f[23] != IPPROTO_UDP ||
+      Be16(f, 36) != 68 || Be32(f, kBootp + 4) != xid) {
+    return 0;
+  }
+  for (std::size_t i = kBootp + 240; i + 2 < f.size() && f[i] != 255; i += 2 + f[i + 1]) {
+    if (f[i] == 53) {
+      return f[i + 2];
+    }
+  }
+  return 0;
+}
+
+Bytes VnetHeader(std::uint8_t flags, std::uint8_t gso_type, std::uint16_t hdr_len,
+                 std::uint16_t gso_size, std::uint16_t csum_start, std::uint16_t csum_offset) {
+  Bytes b = {flags, gso_type};
+  for (const std::uint16_t v : {hdr_len, gso_size, csum_start, csum_offset}) {
+    b.push_back(v & 0xff);
+    b.push_back(v >> 8);
+  }
+  return b;
+}
+
 std::uint16_t Be16(const Bytes& b, std::size_t at) {
   return at + 2 <= b.size() ? (b[at] << 8) | b[at + 1] : 0;
 }

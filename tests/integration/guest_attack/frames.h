@@ -36,6 +36,19 @@ Bytes Icmp6(const Bytes& src, const Bytes& dst, std::uint8_t type, std::uint8_t 
 // A DNS query for `name`, type A, id `id`.
 Bytes DnsQuery(std::uint16_t id, const std::string& name);
 
+// A DHCP client message (BOOTP, broadcast flag set) from `mac`: `type` 1
+// DISCOVER or 3 REQUEST, optionally with a requested address (option 50), a
+// server identifier (54) and a host name (12); sent from 0.0.0.0:68 to
+// 255.255.255.255:67.
+Bytes Dhcp(std::uint8_t type, const Mac& mac, std::uint32_t xid, std::uint32_t requested = 0,
+           std::uint32_t server = 0, const std::string& hostname = "");
+// The DHCP message type (option 53) of a received DHCP reply frame, or 0.
+int DhcpType(const Bytes& frame, std::uint32_t xid);
+// struct virtio_net_hdr (little-endian): flags, gso_type, hdr_len, gso_size,
+// csum_start, csum_offset.
+Bytes VnetHeader(std::uint8_t flags, std::uint8_t gso_type, std::uint16_t hdr_len,
+                 std::uint16_t gso_size, std::uint16_t csum_start, std::uint16_t csum_offset);
+
 // Big-endian fields of a received frame.
 std::uint16_t Be16(const Bytes& b, std::size_t at);
 std::uint32_t Be32(const Bytes& b, std::size_t at);
