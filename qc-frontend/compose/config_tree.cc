@@ -1,6 +1,7 @@
 #include "compose/config_tree.h"
 
-#include <cstdio>
+#include <yaml-cpp/yaml.h>
+
 #include <set>
 
 namespace qc::compose {
@@ -46,43 +47,11 @@ void ConfigValue::Append(ConfigValue value) {
   items.push_back(std::move(value));
 }
 
-std::string JsonQuote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          (void)std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;  // UTF-8 passes through unchanged
-        }
-    }
-  }
-  return out + "\"";
-}
-
 namespace {
 
-// Plain YAML scalars only where no YAML 1.1/1.2 reader could take them for
-// anything but a string; everything else gets double quotes.
-std::string YamlScalar(const std::string& s) {
+// True if s can be a plain YAML scalar: no YAML 1.1/1.2 reader could take
+// it for anything but a string.
+bool PlainYamlScalar(const std::string& s) {
   static const std::set<std::string> kReserved = {"y",   "n",    "yes",   "no",   "on",
                                                   "off", "true", "false", "null", "~"};
   bool plain = !s.empty() && kReserved.count(s) == 0;
@@ -109,121 +78,94 @@ std::string YamlScalar(const std::string& s) {
     }
     plain = kReserved.count(lower) == 0 && !numeric_looking;
   }
-  if (plain) {
-    return s;
-  }
-  // The YAML is itself a compose file: a literal '$' must not be
-  // interpolated when it is loaded again.
-  std::string escaped;
-  for (char c : s) {
-    escaped += c == '$' ? "$$" : std::string(1, c);
-  }
-  return JsonQuote(escaped);
+  return plain;
 }
 
-bool IsEmptyContainer(const ConfigValue& v) {
-  return (v.kind == ConfigValue::Kind::kList && v.items.empty()) ||
-         (v.kind == ConfigValue::Kind::kMap && v.fields.empty());
+// The scalar as the YAML output writes it: plain, or double-quoted when a
+// reader could take it for anything but this string.
+void EmitScalar(YAML::Emitter& out, const std::string& s) {
+  if (PlainYamlScalar(s)) {
+    out << s;
+  } else {
+    // The YAML is itself a compose file: a literal '$' must not be
+    // interpolated when it is loaded again.
+    std::string escaped;
+    for (char c : s) {
+      escaped += c == '$' ? "$$" : std::string(1, c);
+    }
+    out << YAML::DoubleQuoted << escaped;
+  }
 }
 
-std::string Inline(const ConfigValue& v) {
+void Emit(YAML::Emitter& out, const ConfigValue& v) {
   switch (v.kind) {
     case ConfigValue::Kind::kString:
-      return YamlScalar(v.text);
-    case ConfigValue::Kind::kInteger:
-      return std::to_string(v.number);
-    case ConfigValue::Kind::kBool:
-      return v.number != 0 ? "true" : "false";
-    case ConfigValue::Kind::kList:
-      return "[]";
-    case ConfigValue::Kind::kMap:
-      return "{}";
-  }
-  return "";
-}
-
-void Yaml(const ConfigValue& v, int indent, std::string* out) {
-  const std::string pad(static_cast<std::size_t>(indent), ' ');
-  if (v.kind == ConfigValue::Kind::kMap) {
-    for (const ConfigValue::Field& field : v.fields) {
-      const ConfigValue& child = field.value;
-      *out += pad + YamlScalar(field.key) + ":";
-      const bool nested = (child.kind == ConfigValue::Kind::kMap && !child.fields.empty()) ||
-                          (child.kind == ConfigValue::Kind::kList && !child.items.empty());
-      if (nested) {
-        *out += "\n";
-        Yaml(child, indent + 2, out);
-      } else {
-        *out += " " + Inline(child) + "\n";
-      }
-    }
-  } else if (v.kind == ConfigValue::Kind::kList) {
-    for (const ConfigValue& child : v.items) {
-      if (IsEmptyContainer(child) || child.kind == ConfigValue::Kind::kString ||
-          child.kind == ConfigValue::Kind::kInteger || child.kind == ConfigValue::Kind::kBool) {
-        *out += pad + "- " + Inline(child) + "\n";
-      } else {
-        *out += pad + "-\n";
-        Yaml(child, indent + 2, out);
-      }
-    }
-  }
-}
-
-void Json(const ConfigValue& v, int indent, std::string* out) {
-  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
-  const std::string close(static_cast<std::size_t>(indent), ' ');
-  switch (v.kind) {
-    case ConfigValue::Kind::kString:
-      *out += JsonQuote(v.text);
+      EmitScalar(out, v.text);
       return;
     case ConfigValue::Kind::kInteger:
-      *out += std::to_string(v.number);
+      out << v.number;
       return;
     case ConfigValue::Kind::kBool:
-      *out += v.number != 0 ? "true" : "false";
+      out << (v.number != 0);  // yaml-cpp writes true / false
       return;
     case ConfigValue::Kind::kList:
-      if (v.items.empty()) {
-        *out += "[]";
-        return;
+      out << (v.items.empty() ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
+      for (const ConfigValue& item : v.items) {
+        Emit(out, item);
       }
-      *out += "[\n";
-      for (std::size_t i = 0; i < v.items.size(); ++i) {
-        *out += pad;
-        Json(v.items[i], indent + 2, out);
-        *out += i + 1 < v.items.size() ? ",\n" : "\n";
-      }
-      *out += close + "]";
+      out << YAML::EndSeq;
       return;
     case ConfigValue::Kind::kMap:
-      if (v.fields.empty()) {
-        *out += "{}";
-        return;
+      out << (v.fields.empty() ? YAML::Flow : YAML::Block) << YAML::BeginMap;
+      for (const ConfigValue::Field& field : v.fields) {
+        out << YAML::Key;
+        EmitScalar(out, field.key);
+        out << YAML::Value;
+        Emit(out, field.value);
       }
-      *out += "{\n";
-      for (std::size_t i = 0; i < v.fields.size(); ++i) {
-        *out += pad + JsonQuote(v.fields[i].key) + ": ";
-        Json(v.fields[i].value, indent + 2, out);
-        *out += i + 1 < v.fields.size() ? ",\n" : "\n";
-      }
-      *out += close + "}";
+      out << YAML::EndMap;
       return;
   }
 }
 
 }  // namespace
 
+nlohmann::ordered_json ToJson(const ConfigValue& v) {
+  switch (v.kind) {
+    case ConfigValue::Kind::kString:
+      return v.text;
+    case ConfigValue::Kind::kInteger:
+      return v.number;
+    case ConfigValue::Kind::kBool:
+      return v.number != 0;
+    case ConfigValue::Kind::kList: {
+      nlohmann::ordered_json list = nlohmann::ordered_json::array();
+      for (const ConfigValue& item : v.items) {
+        list.push_back(ToJson(item));
+      }
+      return list;
+    }
+    case ConfigValue::Kind::kMap: {
+      nlohmann::ordered_json map = nlohmann::ordered_json::object();
+      for (const ConfigValue::Field& field : v.fields) {
+        map[field.key] = ToJson(field.value);
+      }
+      return map;
+    }
+  }
+  return nullptr;
+}
+
 std::string WriteYaml(const ConfigValue& root) {
-  std::string out;
-  Yaml(root, 0, &out);
-  return out;
+  YAML::Emitter out;
+  out.SetIndent(2);
+  Emit(out, root);
+  return std::string(out.c_str()) + "\n";
 }
 
 std::string WriteJson(const ConfigValue& root) {
-  std::string out;
-  Json(root, 0, &out);
-  return out + "\n";
+  // Invalid UTF-8 (the compose file's own bytes) is replaced, not thrown.
+  return ToJson(root).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace qc::compose

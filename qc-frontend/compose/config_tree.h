@@ -1,8 +1,11 @@
 // A tiny ordered tree (strings, integers, booleans, lists, mappings) that `config`
-// builds once and writes as YAML or JSON, so both formats always agree.
+// builds once and writes as YAML or JSON, so both formats always agree. The
+// same tree, as JSON, is what `up` hashes to decide whether a VM or network
+// changed (planner/config_hash.h).
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,15 +29,16 @@ struct ConfigValue {
   void Append(ConfigValue value);                        // kList
 };
 
-// YAML that loads back as a compose file: '$' in strings is written as "$$".
 struct ConfigValue::Field {
   std::string key;
   ConfigValue value;
 };
 
+// The tree as JSON, in its order (nlohmann ordered_json).
+nlohmann::ordered_json ToJson(const ConfigValue& v);
+// Block-style YAML (yaml-cpp's emitter) that loads back as the same compose
+// file; JSON indented by 2, one trailing newline.
 std::string WriteYaml(const ConfigValue& root);
 std::string WriteJson(const ConfigValue& root);
-// A JSON string literal, quotes included; also a valid YAML double-quoted scalar.
-std::string JsonQuote(const std::string& s);
 
 }  // namespace qc::compose
