@@ -1,4 +1,6 @@
 // RenderConfig: the Project as a ConfigValue tree, written as YAML or JSON.
+#include "compose/render.h"
+
 #include "compose/config_tree.h"
 #include "compose/loader.h"
 #include "compose/units.h"
@@ -40,7 +42,9 @@ ConfigValue MountValue(const VolumeMount& m) {
   return v;
 }
 
-ConfigValue VmValue(const Vm& vm) {
+}  // namespace
+
+ConfigValue RenderVm(const Vm& vm) {
   ConfigValue v = ConfigValue::Map();
   if (!vm.image.empty()) {
     v.Add("image", ConfigValue::String(vm.image));
@@ -81,7 +85,12 @@ ConfigValue VmValue(const Vm& vm) {
   return v;
 }
 
-}  // namespace
+ConfigValue RenderNetwork(const Network& net) {
+  ConfigValue n = ConfigValue::Map();
+  n.Add("driver", ConfigValue::String(net.driver));
+  n.Add("subnet", ConfigValue::String(net.subnet));
+  return n;
+}
 
 std::string RenderConfig(const Project& p, bool json) {
   ConfigValue root = ConfigValue::Map();
@@ -91,13 +100,11 @@ std::string RenderConfig(const Project& p, bool json) {
   }
   ConfigValue& vms = root.Add("vms", ConfigValue::Map());
   for (const auto& [name, vm] : p.vms) {
-    vms.Add(name, VmValue(vm));
+    vms.Add(name, RenderVm(vm));
   }
   ConfigValue& networks = root.Add("networks", ConfigValue::Map());
   for (const auto& [name, net] : p.networks) {
-    ConfigValue& n = networks.Add(name, ConfigValue::Map());
-    n.Add("driver", ConfigValue::String(net.driver));
-    n.Add("subnet", ConfigValue::String(net.subnet));
+    networks.Add(name, RenderNetwork(net));
   }
   ConfigValue& volumes = root.Add("volumes", ConfigValue::Map());
   for (const auto& [name, vol] : p.volumes) {

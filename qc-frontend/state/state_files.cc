@@ -58,6 +58,7 @@ std::string SerializeNetworks(const NetworksFile& f) {
       res.push_back({{"vm", r.vm}, {"mac", r.mac}, {"ip", r.ip}, {"hostname", r.hostname}});
     }
     j[name] = {{"subnet", n.subnet},
+               {"config_hash", n.config_hash},
                {"driver", n.driver},
                {"dnsmasq_unit", n.dnsmasq_unit},
                {"dnsmasq_active", n.dnsmasq_active},
@@ -77,6 +78,7 @@ bool ParseNetworks(const std::string& text, NetworksFile* out, std::string* erro
     for (const auto& [name, v] : j.items()) {
       NetworkState n;
       n.subnet = v.value("subnet", "");
+      n.config_hash = v.value("config_hash", "");
       n.driver = v.value("driver", "bridge");
       n.dnsmasq_unit = v.value("dnsmasq_unit", "none");
       n.dnsmasq_active = v.value("dnsmasq_active", false);
@@ -104,8 +106,12 @@ std::string SerializeVm(const VmState& vm) {
                     {"tap", n.tap},
                     {"bridge", n.bridge}});
   }
-  json j = {{"name", vm.name}, {"config_hash", vm.config_hash}, {"nics", nics}, {"port", vm.port},
-            {"pid", vm.pid},   {"created", vm.created}};
+  json j = {
+      {"name", vm.name}, {"config_hash", vm.config_hash}, {"nics", nics},         {"port", vm.port},
+      {"pid", vm.pid},   {"pid_start", vm.pid_start},     {"created", vm.created}};
+  if (!vm.config.empty()) {
+    j["config"] = json::parse(vm.config, nullptr, false);
+  }
   return j.dump(2) + "\n";
 }
 
@@ -117,6 +123,10 @@ bool ParseVm(const std::string& text, VmState* out, std::string* error) {
     vm.config_hash = j.value("config_hash", "");
     vm.port = j.value("port", 0);
     vm.pid = j.value("pid", 0);
+    vm.pid_start = j.value("pid_start", 0LL);
+    if (j.contains("config") && j["config"].is_object()) {
+      vm.config = j["config"].dump();
+    }
     vm.created = j.value("created", "");
     for (const auto& n : j.value("nics", json::array())) {
       vm.nics.push_back(NicState{n.value("network", ""), n.value("mac", ""), n.value("ip", ""),

@@ -11,7 +11,8 @@
 namespace qc::state {
 
 struct NetworkState {
-  std::string subnet;  // CIDR
+  std::string subnet;       // CIDR
+  std::string config_hash;  // of the configuration it was created with (planner)
   std::string driver = "bridge";
   std::string dnsmasq_unit = "none";  // the original's systemd unit; none here
   bool dnsmasq_active = false;
@@ -35,10 +36,14 @@ struct NicState {
 
 struct VmState {
   std::string name;
-  std::string config_hash;
+  std::string config_hash;  // of `config` (planner/config_hash.h)
+  std::string config;       // the configuration it was created with, compact JSON
   std::vector<NicState> nics;
-  int port = 0;         // user-mode SSH forward on 127.0.0.1, 0 if none
-  int pid = 0;          // QEMU pid at launch; qemu.pid may not be written yet
+  int port = 0;  // user-mode SSH forward on 127.0.0.1, 0 if none
+  int pid = 0;   // QEMU pid at launch; qemu.pid may not be written yet
+  // QEMU's start time (/proc/<pid>/stat field 22, clock ticks since boot):
+  // with pid, identifies this QEMU without reading its command line.
+  long long pid_start = 0;
   std::string created;  // ISO 8601 UTC
   bool operator==(const VmState&) const = default;
 };

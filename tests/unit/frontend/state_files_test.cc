@@ -30,6 +30,7 @@ TEST_F(StateFilesTest, NetworksRoundTrip) {
   NetworksFile f;
   NetworkState n;
   n.subnet = "172.16.0.0/24";
+  n.config_hash = "0123456789abcdef";
   n.dnsmasq_active = true;
   n.bridge = "qc-abcdef-backe";
   n.gateway = "172.16.0.1";
@@ -55,8 +56,15 @@ TEST_F(StateFilesTest, NetworksJsonHasTheOriginalsFields) {
 }
 
 TEST_F(StateFilesTest, VmAndPortsRoundTrip) {
-  VmState vm{"web", "abc123", {{"backend", "52:54:00:00:00:01", "172.16.0.10", "tap-x", "qc-y"}},
-             2222,  4321,     "2026-01-01T00:00:00Z"};
+  VmState vm;
+  vm.name = "web";
+  vm.config_hash = "abc123";
+  vm.config = R"({"cpu":1,"memory":"512M"})";
+  vm.nics = {{"backend", "52:54:00:00:00:01", "172.16.0.10", "tap-x", "qc-y"}};
+  vm.port = 2222;
+  vm.pid = 4321;
+  vm.pid_start = 1234567;
+  vm.created = "2026-01-01T00:00:00Z";
   std::string err;
   ASSERT_TRUE(SaveVm(dir_ + "/vm.json", vm, &err)) << err;
   VmState back;
