@@ -64,6 +64,9 @@ int RealMain(int argc, char** argv) {
                  "newer version unless image_digest pins it), never (only the cache)")
       ->check(CLI::IsMember({"missing", "always", "never"}))
       ->capture_default_str();
+  up->add_flag("--dry-run", up_o.dry_run,
+               "Print what up would create, recreate, restart or leave alone, and change "
+               "nothing");
 
   qc::commands::StopOptions stop_o;
   auto* stop = app.add_subcommand(

@@ -46,8 +46,13 @@ bool RechooseTakenAutoSubnet(const Context& ctx, const std::string& net, NetdSes
     return false;
   }
   nf->erase(it);
-  bool changed = false;
-  return PrepareNetwork(ctx, net, netd, nf, &changed, &err);
+  state::NetworkState fresh;
+  if (!ResolveNetwork(ctx, net, netd, *nf, &fresh, &err) ||
+      !WriteDnsmasqHosts(ctx, net, fresh, &err)) {
+    return false;
+  }
+  (*nf)[net] = fresh;
+  return true;
 }
 
 void UndoNewNetworks(const Context& ctx, netd_client::NetdClient& netd,

@@ -12,6 +12,7 @@
 #include "commands/vm_probe.h"
 #include "naming/host_networks.h"
 #include "naming/subnet_alloc.h"
+#include "planner/config_hash.h"
 #include "state/atomic_file.h"
 
 namespace qc::commands {
@@ -86,8 +87,10 @@ static bool AllocateSubnet(const std::string& net, NetdSession& netd, const stat
   return true;
 }
 
-bool PrepareNetwork(const Context& ctx, const std::string& net, NetdSession& netd,
-                    state::NetworksFile* nf, bool* changed, std::string* error) {
+bool ResolveNetwork(const Context& ctx, const std::string& net, NetdSession& netd,
+                    const state::NetworksFile& current, state::NetworkState* out,
+                    std::string* error) {
+  const state::NetworksFile* nf = &current;
   const compose::Network& cn = ctx.project.networks.at(net);
   state::NetworkState before;
   if (auto it = nf->find(net); it != nf->end()) {
@@ -125,8 +128,20 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, NetdSession& net
     *error = "network '" + net + "': " + *error;
     return false;
   }
-  std::string dir = ctx.layout.DnsmasqDir(net);
-  if (!state::MakeDirs(dir, error)) {
+  ns.config_hash = NetworkConfigHash(ctx, net, ns);
+  *out = ns;
+  return true;
+}
+
+std::string NetworkConfigHash(const Context& ctx, const std::string& net,
+                              const state::NetworkState& ns) {
+  return planner::ConfigHash(
+      planner::NetworkConfig(ctx.project.networks.at(net), ns.subnet, ns.bridge));
+}
+
+bool WriteDnsmasqHosts(const Context& ctx, const std::string& net, const state::NetworkState& ns,
+                       std::string* error) {
+  if (!state::MakeDirs(ctx.layout.DnsmasqDir(net), error)) {
     return false;
   }
   std::string dhcp_hosts, hosts;
@@ -134,16 +149,12 @@ bool PrepareNetwork(const Context& ctx, const std::string& net, NetdSession& net
     dhcp_hosts += r.mac + "," + r.ip + "," + r.hostname + "\n";
     hosts += r.ip + " " + r.hostname + " " + r.hostname + "." + ns.domain + "\n";
   }
-  // Written before dnsmasq starts (or is told to re-read them).
   std::vector<std::string> errors;
   if (!state::WriteFilesAtomic(
           {{ctx.layout.DhcpHosts(net), dhcp_hosts}, {ctx.layout.Hosts(net), hosts}}, &errors)) {
     *error = errors[0].empty() ? errors[1] : errors[0];
     return false;
   }
-  *changed = before.subnet != ns.subnet || before.reservations != ns.reservations ||
-             before.bridge != ns.bridge;
-  (*nf)[net] = ns;
   return true;
 }
 

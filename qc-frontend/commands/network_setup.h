@@ -21,13 +21,22 @@ std::vector<std::string> BridgeNetworksOf(const Context& ctx, const std::vector<
 // helper if it is not running yet.
 bool HelperPools(NetdSession& netd, std::vector<ipv4::Cidr>* pools, std::string* error);
 
-// Fills (*nf)[net]: subnet (kept, manual, or allocated from the helper's
-// pools), bridge, gateway, domain and reservations for every VM of the
-// project on it, then writes dhcp-hosts and hosts. *changed: reservations or
-// subnet differ from before. Only a new `subnet: auto` network asks the
-// helper (for its pools).
-bool PrepareNetwork(const Context& ctx, const std::string& net, NetdSession& netd,
-                    state::NetworksFile* nf, bool* changed, std::string* error);
+// The network as this `up` wants it, from its entry in `current` (if any):
+// subnet (kept, manual, or allocated from the helper's pools), bridge,
+// gateway, domain, reservations for every VM of the project on it, and
+// config_hash; the dnsmasq fields as recorded. Changes nothing: a new
+// `subnet: auto` network reads the host's addresses and routes and asks the
+// helper for its pools.
+bool ResolveNetwork(const Context& ctx, const std::string& net, NetdSession& netd,
+                    const state::NetworksFile& current, state::NetworkState* out,
+                    std::string* error);
+// The planner's hash of a network resolved to ns (planner/config_hash.h).
+std::string NetworkConfigHash(const Context& ctx, const std::string& net,
+                              const state::NetworkState& ns);
+// Writes dnsmasq's dhcp-hosts and hosts for ns (before dnsmasq starts or is
+// told to re-read them).
+bool WriteDnsmasqHosts(const Context& ctx, const std::string& net, const state::NetworkState& ns,
+                       std::string* error);
 
 // dnsmasq recorded for this network is alive and bound to its bridge.
 bool DnsmasqAlive(const state::NetworkState& ns);

@@ -41,8 +41,10 @@ int RunPs(const GlobalOptions& g) {
   SelectVms(ctx, {}, &vms, &err);
   json arr = json::array();
   std::vector<std::vector<std::string>> rows;
-  for (const auto& vm : vms) {
-    VmStatus s = ProbeVm(ctx, vm, nf);
+  std::vector<VmStatus> statuses = ProbeVms(ctx, vms, nf);
+  for (std::size_t i = 0; i < vms.size(); ++i) {
+    const std::string& vm = vms[i];
+    const VmStatus& s = statuses[i];
     Usage u;
     if (s.pid > 0) {
       u = ProcessUsage(s.pid);

@@ -1,7 +1,6 @@
 // `stop`, `destroy` and `down`: from gentlest to most complete.
 #include <cstdio>
 #include <filesystem>
-#include <future>
 #include <map>
 
 #include "cli/exit_codes.h"
@@ -69,24 +68,16 @@ std::string Describe(const StopResult& r) {
 int StopEach(const Context& ctx, const std::vector<std::string>& vms, const StopOptions& o,
              bool remove, NetdSession* netd) {
   int rc = cli::kExitOk;
-  // Power all VMs off at once: a guest that ignores the ACPI button costs one
-  // grace period for the whole project instead of one per VM. Reporting and
-  // clean-up below stay sequential, in reverse start order.
-  std::map<std::string, std::future<StopResult>> stops;
-  for (const std::string& vm : vms) {
-    if (std::filesystem::exists(ctx.layout.VmDir(vm))) {
-      stops[vm] = std::async(std::launch::async, [&ctx, &o, vm] {
-        return StopVmInstance(ctx, vm, o.grace_s, o.force);
-      });
-    }
-  }
+  // Power all VMs off at once; reporting and clean-up below stay
+  // sequential, in reverse start order.
+  std::map<std::string, StopResult> stops = StopVmInstances(ctx, vms, o.grace_s, o.force);
   for (auto it = vms.rbegin(); it != vms.rend(); ++it) {  // reverse start order
     const std::string& vm = *it;
     if (stops.count(vm) == 0) {
       ctx.out.Ok("vm " + vm + ": not created");
       continue;
     }
-    StopResult r = stops[vm].get();
+    StopResult r = stops[vm];
     if (r.step == StopStep::kFailed) {
       ctx.out.Fail("vm " + vm + ": " + Describe(r));
       rc = cli::kExitError;

@@ -19,9 +19,11 @@
 #include "commands/network_setup.h"
 #include "commands/phase_timer.h"
 #include "commands/str_cat.h"
+#include "commands/up_observe.h"
 #include "commands/vm_instance.h"
 #include "commands/vm_probe.h"
 #include "commands/vm_status.h"
+#include "planner/plan_text.h"
 #include "planner/up_plan.h"
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
@@ -94,31 +96,6 @@ void Reap(pid_t pid) {
   }
 }
 
-// Cheap guesses (state, link presence, pids) that this `up` will call the
-// helper, so that it can start up while the frontend prepares.
-bool HelperLikelyNeeded(const Context& ctx, const std::vector<std::string>& vms,
-                        const std::vector<std::string>& nets, const state::NetworksFile& nf) {
-  for (const auto& net : nets) {
-    auto it = nf.find(net);
-    if (it == nf.end() || !LinkExists(it->second.bridge) || !DnsmasqAlive(it->second)) {
-      return true;
-    }
-  }
-  for (const auto& vm : vms) {
-    if (!HasBridgeNic(ctx, vm)) {
-      continue;
-    }
-    state::VmState st;
-    bool exists = false;
-    std::string err;
-    if (!state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, &err) || !exists ||
-        !IsQemuAlive(VmPid(ctx, vm, st))) {
-      return true;
-    }
-  }
-  return false;
-}
-
 int WaitReady(const Context& ctx, const std::vector<std::string>& vms, int timeout_s) {
   using Clock = std::chrono::steady_clock;
   auto start = Clock::now();
@@ -165,6 +142,52 @@ int WaitReady(const Context& ctx, const std::vector<std::string>& vms, int timeo
   return rc;
 }
 
+// What was done to a VM, as `up` reports it: "recreated (memory changed)".
+std::string Done(const planner::VmStep& step) {
+  const char* done = step.action == planner::VmAction::kCreate     ? "created"
+                     : step.action == planner::VmAction::kRecreate ? "recreated"
+                                                                   : "restarted";
+  return step.reason.empty() ? done : std::string(done) + " (" + step.reason + ")";
+}
+
+// Stops every VM the plan recreates and removes its instance, then tears
+// down every network it recreates (their TAPs go with the old bridge, so
+// the VMs go first). false + error if a network cannot be torn down; a VM
+// that cannot be stopped is reported and added to *failed_vms.
+bool TearDownForRecreate(const Context& ctx, const planner::UpPlan& plan, NetdSession* netd,
+                         state::NetworksFile* nf, std::set<std::string>* failed_vms,
+                         std::string* error) {
+  std::vector<std::string> recreate;
+  for (const auto& step : plan.vms) {
+    if (step.action == planner::VmAction::kRecreate) {
+      recreate.push_back(step.vm);
+    }
+  }
+  for (const auto& [vm, r] : StopVmInstances(ctx, recreate, -1, false)) {
+    std::string err;
+    if (r.step == StopStep::kFailed) {
+      ctx.out.Fail("vm " + vm + ": cannot stop the old instance: " + r.detail);
+      failed_vms->insert(vm);
+    } else if (!state::RemoveTree(ctx.layout.VmDir(vm), &err)) {
+      ctx.out.Fail("vm " + vm + ": " + err);
+      failed_vms->insert(vm);
+    }
+  }
+  for (const auto& step : plan.networks) {
+    auto it = nf->find(step.network);
+    if (!step.teardown || it == nf->end()) {
+      continue;
+    }
+    ctx.out.Note("network " + step.network + ": " + step.reason + ", recreating it");
+    netd_client::NetdClient* c = netd->Get(error);
+    if (c == nullptr || !TeardownNetwork(ctx, *c, step.network, it->second, error)) {
+      return false;
+    }
+    nf->erase(it);
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunUp(const GlobalOptions& g, const UpOptions& o) {
@@ -182,29 +205,43 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   }
   std::vector<std::string> vms = WithDependencies(ctx, requested);
   // Before the project lock: a long download must not block `ps` or `stop`.
-  if (!PullImagesForUp(ctx, vms, o.pull)) {
+  // A dry run downloads nothing.
+  if (!o.dry_run && !PullImagesForUp(ctx, vms, o.pull)) {
     return cli::kExitError;
   }
-  if (!state::MakeDirs(ctx.layout.root, &err)) {
+  // A dry run creates nothing, not even the state directory or its lock.
+  bool have_state_dir = std::filesystem::is_directory(ctx.layout.root);
+  if (!o.dry_run && !state::MakeDirs(ctx.layout.root, &err)) {
     ctx.out.Error(err);
     return cli::kExitError;
   }
   state::ProjectLock lock;
-  if (!lock.Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) {
+  if ((!o.dry_run || have_state_dir) && !lock.Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) {
     ctx.out.Error(err);
     return cli::kExitError;
   }
-  state::NetworksFile nf;
+  state::NetworksFile recorded;
   state::PortsFile ports;
-  if (!state::LoadNetworks(ctx.layout.NetworksJson(), &nf, &err) ||
+  if (!state::LoadNetworks(ctx.layout.NetworksJson(), &recorded, &err) ||
       !state::LoadPorts(ctx.layout.PortsJson(), &ports, &err)) {
     ctx.out.Error(err + " (fix or delete it; `qemu-compose down` cleans up)");
     return cli::kExitError;
   }
-  std::vector<std::string> nets = BridgeNetworksOf(ctx, vms);
-  NetdSession netd;
-  if (HelperLikelyNeeded(ctx, vms, nets, nf)) {
-    netd.Prefetch();
+
+  // Look, decide, and (unless this is a dry run) act on the decision.
+  NetdSession netd;  // started only when needed (here: a new `auto` subnet's pools)
+  UpView view;
+  if (!ObserveUp(ctx, vms, recorded, netd, &view, &err)) {
+    ctx.out.Error(err);
+    return cli::kExitError;
+  }
+  planner::UpPlan plan = planner::PlanUp(view.inputs);
+  if (o.dry_run) {
+    ctx.out.Data(planner::FormatPlan(plan, view.inputs.net_desired));
+    return cli::kExitOk;
+  }
+  if (plan.needs_helper(view.inputs.vm_desired)) {
+    netd.Prefetch();  // its start-up overlaps what follows
   }
   pid_t keygen = StartSshKeygen(ctx);
   struct ReapAtExit {
@@ -212,63 +249,33 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     ~ReapAtExit() { Reap(pid); }
   } reap_keygen{keygen};
 
-  // Desired network state first: subnets, reservations, dnsmasq files.
-  std::map<std::string, planner::NetworkActual> net_actual;
-  for (const auto& net : nets) {
-    // A manual subnet that changed: the old bridge goes, a new one comes.
-    const std::string& want = ctx.project.networks.at(net).subnet;
-    if (nf.count(net) != 0 && want != "auto" && want != nf[net].subnet) {
-      ctx.out.Note("network " + net + ": subnet changed from " + nf[net].subnet + " to " + want +
-                   ", recreating it");
-      netd_client::NetdClient* c = netd.Get(&err);
-      if (c == nullptr || !TeardownNetwork(ctx, *c, net, nf[net], &err)) {
-        ctx.out.Error(err);
-        return cli::kExitError;
-      }
-      nf.erase(net);
-    }
-    planner::NetworkActual a;
-    a.has_state = nf.count(net) != 0;
-    if (a.has_state) {
-      a.dnsmasq_running = DnsmasqAlive(nf[net]);
-    }
-    if (!PrepareNetwork(ctx, net, netd, &nf, &a.reservations_changed, &err)) {
-      ctx.out.Error(err);
-      return cli::kExitError;
-    }
-    // A bridge without its address (left by an `up` killed in between) is
-    // set up again.
-    a.bridge_exists = LinkExists(nf[net].bridge) && LinkHasIpv4(nf[net].bridge);
-    net_actual[net] = a;
-  }
-  // Before any bridge exists: an allocated subnet is remembered.
-  if (!state::SaveNetworks(ctx.layout.NetworksJson(), nf, &err)) {
+  int rc = cli::kExitOk;
+  std::set<std::string> failed_vms;
+  state::NetworksFile nf = recorded;
+  if (!TearDownForRecreate(ctx, plan, &netd, &nf, &failed_vms, &err)) {
     ctx.out.Error(err);
     return cli::kExitError;
   }
-  std::map<std::string, std::string> hashes;
-  std::map<std::string, planner::VmActual> vm_actual;
-  for (const auto& vm : vms) {
-    hashes[vm] = VmConfigHash(ctx, vm, nf);
-    state::VmState st;
-    planner::VmActual a;
-    if (!state::LoadVm(ctx.layout.VmJson(vm), &st, &a.has_state, &err)) {
-      ctx.out.Debug(err + "; recreating the instance");
-      a.has_state = true;  // corrupt: recreate
+  if (!failed_vms.empty()) {
+    rc = cli::kExitError;
+  }
+  // The networks as wanted; dnsmasq's host files before it starts or
+  // re-reads them. Before any bridge exists, an allocated subnet is
+  // remembered.
+  for (const auto& step : plan.networks) {
+    nf[step.network] = view.desired[step.network];
+    if ((step.start_dnsmasq || step.reload_dnsmasq) &&
+        !WriteDnsmasqHosts(ctx, step.network, nf[step.network], &err)) {
+      ctx.out.Error(err);
+      return cli::kExitError;
     }
-    a.config_hash = st.config_hash;
-    a.running = IsQemuAlive(VmPid(ctx, vm, st));
-    vm_actual[vm] = a;
   }
-  planner::UpPlan plan = PlanUp(vms, hashes, vm_actual, nets, net_actual);
+  if (nf != recorded && !state::SaveNetworks(ctx.layout.NetworksJson(), nf, &err)) {
+    ctx.out.Error(err);
+    return cli::kExitError;
+  }
 
-  bool need_helper = false;
-  for (const auto& s : plan.networks) {
-    need_helper |= !s.unchanged();
-  }
-  for (const auto& s : plan.vms) {
-    need_helper |= s.action != planner::VmAction::kUnchanged && HasBridgeNic(ctx, s.vm);
-  }
+  bool need_helper = plan.needs_helper(view.inputs.vm_desired);
   t = timer.Add("prepare", t);
   netd_client::NetdClient* client = nullptr;
   if (need_helper && (client = netd.Get(&err)) == nullptr) {
@@ -299,7 +306,6 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   // Then every VM's instance, all TAPs in one batch, all vm.json at once,
   // and every runner, without waiting for them: the QEMUs start in
   // parallel while dnsmasq starts below.
-  int rc = cli::kExitOk;
   std::deque<PendingVm> pending;
   std::map<std::string, std::string> reasons;
   auto fail_vm = [&](const std::string& vm, const std::string& why) {
@@ -308,21 +314,8 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     rc = cli::kExitError;
   };
   for (const auto& step : plan.vms) {
-    if (step.action == planner::VmAction::kUnchanged) {
+    if (step.action == planner::VmAction::kUnchanged || failed_vms.count(step.vm) != 0) {
       continue;
-    }
-    if (step.action == planner::VmAction::kRecreate) {
-      StopResult r = StopVmInstance(ctx, step.vm, -1, false);
-      if (r.step == StopStep::kFailed) {
-        ctx.out.Fail("vm " + step.vm + ": cannot stop the old instance: " + r.detail);
-        rc = cli::kExitError;
-        continue;
-      }
-      if (!state::RemoveTree(ctx.layout.VmDir(step.vm), &err)) {
-        ctx.out.Fail("vm " + step.vm + ": " + err);
-        rc = cli::kExitError;
-        continue;
-      }
     }
     // A VM can need the helper even if it was not needed before (recreate).
     if (HasBridgeNic(ctx, step.vm) && client == nullptr && (client = netd.Get(&err)) == nullptr) {
@@ -336,7 +329,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
       pending.pop_back();
       continue;
     }
-    reasons[step.vm] = step.reason;
+    reasons[step.vm] = Done(step);
   }
   if (!CreateTaps(client, &pending, &err)) {
     for (auto& p : pending) {
@@ -385,9 +378,10 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
       rc = cli::kExitError;
       continue;
     }
-    std::string how = step.setup_bridge    ? "created"
-                      : step.start_dnsmasq ? "dnsmasq restarted"
-                                           : "reservations updated";
+    std::string how = step.action == planner::NetworkAction::kRecreate ? "recreated"
+                      : step.setup_bridge                              ? "created"
+                      : step.start_dnsmasq                             ? "dnsmasq restarted"
+                                                                       : "reservations updated";
     ctx.out.Ok(Cat("network ", step.network, ": ", what, " (", how, ")"));
   }
   t = timer.Add("dnsmasq", t);
@@ -430,7 +424,7 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
   }
   for (const auto& step : plan.vms) {
     if (step.action == planner::VmAction::kUnchanged) {
-      ctx.out.Ok("vm " + step.vm + ": " + step.reason);
+      ctx.out.Ok("vm " + step.vm + ": running (unchanged)");
       continue;
     }
     auto it = index.find(step.vm);

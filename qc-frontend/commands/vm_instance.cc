@@ -4,15 +4,15 @@
 
 #include <ctime>
 #include <filesystem>
-#include <sstream>
+#include <future>
 
 #include "commands/network_setup.h"
 #include "commands/run_tool.h"
 #include "commands/str_cat.h"
 #include "commands/vm_probe.h"
 #include "images/overlay.h"
-#include "naming/digest.h"
 #include "paths/exe_paths.h"
+#include "planner/config_hash.h"
 #include "runner_launch.h"
 #include "state/atomic_file.h"
 #include "vmspec.pb.h"
@@ -63,26 +63,17 @@ bool HasBridgeNic(const Context& ctx, const std::string& vm) {
   return !ctx.project.vms.at(vm).networks.empty();
 }
 
-std::string VmConfigHash(const Context& ctx, const std::string& name,
-                         const state::NetworksFile& nf) {
+nlohmann::ordered_json DesiredVmConfig(const Context& ctx, const std::string& name,
+                                       const state::NetworksFile& nf) {
   const compose::Vm& vm = ctx.project.vms.at(name);
-  std::ostringstream s;
-  s << "image=" << vm.image << "\nkernel=" << vm.kernel << "\ninitrd=" << vm.initrd
-    << "\ncmdline=" << vm.cmdline << "\ncpus=" << vm.cpus << "\nmemory=" << vm.memory_mb
-    << "\ndisk=" << vm.disk.size_bytes << "\naccel=" << vm.accel << "\n";
-  for (const auto& n : vm.networks) {
-    auto it = nf.find(n);
-    s << "net=" << n << "," << (it != nf.end() ? it->second.subnet : "") << "," << BridgeOf(ctx, n)
-      << "\n";
+  std::vector<planner::NicFacts> nics;
+  for (std::size_t i = 0; i < vm.networks.size(); ++i) {
+    const std::string& net = vm.networks[i];
+    auto it = nf.find(net);
+    nics.push_back({net, BridgeOf(ctx, net), MacOf(ctx, name, static_cast<int>(i)),
+                    it != nf.end() ? it->second.config_hash : ""});
   }
-  for (const auto& m : vm.mounts) {
-    s << "mount=" << m.source << "," << m.target << "," << m.read_only << "," << m.automount << ","
-      << m.mount_options << "\n";
-  }
-  for (const auto& p : vm.ports) {
-    s << "port=" << p.host << ":" << p.guest << "/" << p.protocol << "\n";
-  }
-  return naming::Sha256Hex(s.str()).substr(0, 16);
+  return planner::VmConfig(vm, nics);
 }
 
 PendingVm::~PendingVm() {
@@ -136,7 +127,9 @@ bool PrepareVm(const Context& ctx, const std::string& name, const state::Network
 
   state::VmState& st = out->st;
   st.name = name;
-  st.config_hash = VmConfigHash(ctx, name, nf);
+  nlohmann::ordered_json config = DesiredVmConfig(ctx, name, nf);
+  st.config = config.dump();
+  st.config_hash = planner::ConfigHash(config);
   st.created = NowUtc();
   // Bridge NICs: the TAPs (and their fds) come from CreateTaps.
   for (std::size_t i = 0; i < vm.networks.size(); ++i) {
@@ -281,8 +274,10 @@ bool FinishVm(const Context& ctx, PendingVm* p, std::string* error) {
     *error = "vm '" + p->vm + "': " + *error + " (see " + ctx.layout.RunnerLog(p->vm) + ")";
     return false;
   }
-  // Remember the pid: QEMU writes qemu.pid a moment later.
+  // Remember the pid and its start time: QEMU writes qemu.pid a moment
+  // later, and with both the next up sees at once whether it still runs.
   p->st.pid = pid;
+  p->st.pid_start = ProcessStartTime(pid);
   return true;
 }
 
@@ -291,8 +286,8 @@ StopResult StopVmInstance(const Context& ctx, const std::string& vm, int grace_s
   bool exists = false;
   std::string err;
   state::LoadVm(ctx.layout.VmJson(vm), &st, &exists, &err);
-  pid_t pid = VmPid(ctx, vm, st);
-  if (!IsQemuAlive(pid)) {
+  pid_t pid = 0;
+  if (!VmQemuAlive(ctx, vm, st, &pid)) {
     return StopResult{StopStep::kNotRunning, ""};
   }
   if (grace_s < 0) {
@@ -300,6 +295,24 @@ StopResult StopVmInstance(const Context& ctx, const std::string& vm, int grace_s
         ctx.project.vms.count(vm) != 0 ? ctx.project.vms.at(vm).stop_grace_period_s : 30);
   }
   return StopVm(ctx.layout.QmpSocket(vm), pid, grace_s, force);
+}
+
+std::map<std::string, StopResult> StopVmInstances(const Context& ctx,
+                                                  const std::vector<std::string>& vms, int grace_s,
+                                                  bool force) {
+  std::map<std::string, std::future<StopResult>> stops;
+  for (const std::string& vm : vms) {
+    if (std::filesystem::exists(ctx.layout.VmDir(vm))) {
+      stops[vm] = std::async(std::launch::async, [&ctx, vm, grace_s, force] {
+        return StopVmInstance(ctx, vm, grace_s, force);
+      });
+    }
+  }
+  std::map<std::string, StopResult> results;
+  for (auto& [vm, f] : stops) {
+    results[vm] = f.get();
+  }
+  return results;
 }
 
 }  // namespace qc::commands

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <deque>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -15,9 +17,10 @@
 
 namespace qc::commands {
 
-// Hash over everything that shapes the running VM (not stop_grace_period or
-// depends_on), including the resolved subnet/bridge of each network.
-std::string VmConfigHash(const Context& ctx, const std::string& vm, const state::NetworksFile& nf);
+// The VM's configuration as the planner compares it (planner/config_hash.h),
+// with its NICs resolved against nf: recorded in vm.json by PrepareVm.
+nlohmann::ordered_json DesiredVmConfig(const Context& ctx, const std::string& vm,
+                                       const state::NetworksFile& nf);
 
 // One VM on its way up: PrepareVm, CreateTaps (all VMs at once), vm.json
 // written by the caller, StartVmRunner, FinishVm. Owns its TAP fds and the
@@ -54,6 +57,13 @@ bool FinishVm(const Context& ctx, PendingVm* p, std::string* error);
 
 // Stops QEMU if running (grace_s < 0: the VM's stop_grace_period).
 StopResult StopVmInstance(const Context& ctx, const std::string& vm, int grace_s, bool force);
+
+// StopVmInstance for all of them at once: a guest that ignores the ACPI
+// button costs one grace period in all, not one per VM. VMs without an
+// instance directory are not in the result.
+std::map<std::string, StopResult> StopVmInstances(const Context& ctx,
+                                                  const std::vector<std::string>& vms, int grace_s,
+                                                  bool force);
 
 // True if the VM has at least one bridge NIC.
 bool HasBridgeNic(const Context& ctx, const std::string& vm);

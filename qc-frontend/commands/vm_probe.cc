@@ -1,6 +1,7 @@
 #include "commands/vm_probe.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "qmp_client.h"
@@ -81,6 +83,64 @@ bool IsQemuAlive(pid_t pid) {
   }
   std::string cmdline = ReadSmallFile("/proc/" + std::to_string(pid) + "/cmdline");
   return cmdline.find("qemu") != std::string::npos;
+}
+
+long long ProcessStartTime(pid_t pid) {
+  if (pid <= 0) {
+    return 0;
+  }
+  char path[32];
+  (void)std::snprintf(path, sizeof(path), "/proc/%d/stat", static_cast<int>(pid));
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return 0;
+  }
+  char buf[1024];
+  ssize_t n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0) {
+    return 0;
+  }
+  std::string_view stat(buf, static_cast<std::size_t>(n));
+  // "pid (comm) S ..."; comm may hold spaces and parentheses: the last ')'.
+  std::size_t rparen = stat.rfind(')');
+  if (rparen == std::string_view::npos || rparen + 2 >= stat.size()) {
+    return 0;
+  }
+  char state = stat[rparen + 2];
+  if (state == 'Z' || state == 'X') {
+    return 0;
+  }
+  // Field 3 (state) is at rparen + 2; starttime is field 22.
+  std::size_t pos = rparen + 2;
+  for (int field = 3; field < 22; ++field) {
+    pos = stat.find(' ', pos);
+    if (pos == std::string_view::npos) {
+      return 0;
+    }
+    ++pos;
+  }
+  long long start = 0;
+  for (; pos < stat.size() && stat[pos] >= '0' && stat[pos] <= '9'; ++pos) {
+    start = start * 10 + (stat[pos] - '0');
+  }
+  return start;
+}
+
+bool VmQemuAlive(const Context& ctx, const std::string& vm, const state::VmState& st, pid_t* pid) {
+  pid_t p = 0;
+  bool alive = false;
+  if (st.pid > 0 && st.pid_start > 0) {
+    p = static_cast<pid_t>(st.pid);
+    alive = ProcessStartTime(p) == st.pid_start;
+  } else {
+    p = VmPid(ctx, vm, st);
+    alive = IsQemuAlive(p);
+  }
+  if (pid != nullptr) {
+    *pid = alive ? p : 0;
+  }
+  return alive;
 }
 
 std::string QmpRunState(const std::string& qmp_sock, int timeout_ms) {

@@ -22,6 +22,16 @@ pid_t ReadPidFile(const std::string& path);
 pid_t VmPid(const Context& ctx, const std::string& vm, const state::VmState& st);
 // The pid exists, is not a zombie and is a QEMU (guards against pid reuse).
 bool IsQemuAlive(pid_t pid);
+// pid's start time (/proc/<pid>/stat field 22, clock ticks since boot), 0
+// if there is no such process or it is a zombie.
+long long ProcessStartTime(pid_t pid);
+// The VM's QEMU is alive; *pid (optional) = its pid, 0 if not. With the pid
+// and start time up recorded in vm.json this is one read of
+// /proc/<pid>/stat (a reused pid has another start time); without them
+// (an older vm.json, or up killed before it recorded them) qemu.pid and
+// IsQemuAlive decide.
+bool VmQemuAlive(const Context& ctx, const std::string& vm, const state::VmState& st,
+                 pid_t* pid = nullptr);
 // QMP RunState ("running", "paused", ...) or "" if QMP does not answer.
 std::string QmpRunState(const std::string& qmp_sock, int timeout_ms);
 // IP the guest reported for `mac` in its serial log ("QC-LEASE ... ip=A/N

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <future>
 
 #include "commands/vm_probe.h"
 
@@ -36,9 +37,9 @@ bool PortAnswers(int port) {
   return ok;
 }
 
-}  // namespace
-
-VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::NetworksFile& nf) {
+// What the files and /proc tell; s.status stays "" when only QEMU itself
+// (QMP) or the guest (its port) can tell the rest.
+VmStatus ProbeLocally(const Context& ctx, const std::string& vm, const state::NetworksFile& nf) {
   VmStatus s;
   std::string err;
   if (!state::LoadVm(ctx.layout.VmJson(vm), &s.st, &s.has_state, &err) || !s.has_state) {
@@ -59,10 +60,8 @@ VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::Network
     }
     break;
   }
-  s.pid = VmPid(ctx, vm, s.st);
-  if (!IsQemuAlive(s.pid)) {
+  if (!VmQemuAlive(ctx, vm, s.st, &s.pid)) {
     s.status = "stopped";
-    s.pid = 0;
     return s;
   }
   std::string mac = s.st.nics.empty() ? "" : s.st.nics[0].mac;
@@ -77,13 +76,51 @@ VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::Network
       s.lease = LeaseFromLeasesFile(ctx.layout.Leases(s.st.nics[0].network), mac, started);
     }
   }
+  // A lease granted in this QEMU run means the guest ran far enough to ask
+  // for it: ready, without a QMP round trip (qemu-compose never pauses a
+  // VM). Otherwise QMP tells a QEMU still starting from a running one.
+  s.status = s.lease.empty() ? "" : "ready";
+  return s;
+}
+
+void ProbeRemotely(const Context& ctx, const std::string& vm, VmStatus* s) {
   std::string run_state = QmpRunState(ctx.layout.QmpSocket(vm), 1000);
   if (run_state != "running") {
-    s.status = "starting";
+    s->status = "starting";
   } else {
-    s.status = VmReady(ctx, s) ? "ready" : "running";
+    s->status = VmReady(ctx, *s) ? "ready" : "running";
+  }
+}
+
+}  // namespace
+
+VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::NetworksFile& nf) {
+  VmStatus s = ProbeLocally(ctx, vm, nf);
+  if (s.status.empty()) {
+    ProbeRemotely(ctx, vm, &s);
   }
   return s;
+}
+
+std::vector<VmStatus> ProbeVms(const Context& ctx, const std::vector<std::string>& vms,
+                               const state::NetworksFile& nf) {
+  std::vector<VmStatus> out;
+  out.reserve(vms.size());
+  for (const auto& vm : vms) {
+    out.push_back(ProbeLocally(ctx, vm, nf));
+  }
+  // Only VMs the files cannot settle need a thread of their own.
+  std::vector<std::future<void>> remote;
+  for (std::size_t i = 0; i < vms.size(); ++i) {
+    if (out[i].status.empty()) {
+      remote.push_back(std::async(std::launch::async,
+                                  [&ctx, &vms, &out, i] { ProbeRemotely(ctx, vms[i], &out[i]); }));
+    }
+  }
+  for (auto& r : remote) {
+    r.get();
+  }
+  return out;
 }
 
 bool VmReady(const Context& ctx, const VmStatus& s) {

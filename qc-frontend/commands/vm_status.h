@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "commands/context.h"
 #include "state/state_files.h"
@@ -21,6 +22,10 @@ struct VmStatus {
 
 // Reads vm.json, the pid file, QMP (short timeout) and the lease sources.
 VmStatus ProbeVm(const Context& ctx, const std::string& vm, const state::NetworksFile& nf);
+// ProbeVm for each VM at once (in vms' order): the QMP round trips and
+// readiness checks of different VMs overlap instead of adding up.
+std::vector<VmStatus> ProbeVms(const Context& ctx, const std::vector<std::string>& vms,
+                               const state::NetworksFile& nf);
 // Ready: the guest has a lease (bridge), or its SSH port answers / it
 // reported a lease (user-mode).
 bool VmReady(const Context& ctx, const VmStatus& s);
