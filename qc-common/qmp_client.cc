@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "monotonic_ms.h"
@@ -43,16 +43,14 @@ int WaitFd(int fd, short events, long long deadline_ms) {
   }
 }
 
-// QMP speaks JSON, and JSON is a subset of YAML 1.2, so the yaml-cpp the
-// project already depends on parses replies; no extra JSON library.
-bool ParseLine(const std::string& line, YAML::Node* out, std::string* err) {
-  try {
-    *out = YAML::Load(line);
-  } catch (const YAML::Exception& e) {
-    *err = "malformed QMP message: " + std::string(e.what());
+// One QMP message: a JSON object on one line.
+bool ParseLine(const std::string& line, nlohmann::json* out, std::string* err) {
+  *out = nlohmann::json::parse(line, nullptr, false);
+  if (out->is_discarded()) {
+    *err = "malformed QMP message (not JSON): " + line.substr(0, 200);
     return false;
   }
-  if (!out->IsMap()) {
+  if (!out->is_object()) {
     *err = "malformed QMP message (not a JSON object): " + line.substr(0, 200);
     return false;
   }
@@ -109,13 +107,13 @@ bool QmpClient::Connect(const std::string& socket_path, std::string* err) {
     return false;
   }
   std::string line;
-  YAML::Node greeting;
+  nlohmann::json greeting;
   if (!ReadLine(deadline, &line, err) || !ParseLine(line, &greeting, err)) {
     *err = "QMP greeting from " + socket_path + ": " + *err;
     Close();
     return false;
   }
-  if (!greeting["QMP"]) {
+  if (!greeting.contains("QMP")) {
     *err = "QMP greeting from " + socket_path + " missing: got " + line.substr(0, 200);
     Close();
     return false;
@@ -209,22 +207,26 @@ bool QmpClient::Execute(const std::string& command, std::string* reply_line, std
     if (!ReadLine(deadline, &line, err)) {
       return false;
     }
-    YAML::Node reply;
+    nlohmann::json reply;
     if (!ParseLine(line, &reply, err)) {
       return false;
     }
-    if (reply["event"]) {
+    if (reply.contains("event")) {
       continue;  // asynchronous event, not our answer
     }
-    if (reply["return"]) {
+    if (reply.contains("return")) {
       if (reply_line != nullptr) {
         *reply_line = line;
       }
       return true;
     }
-    if (const YAML::Node& e = reply["error"]; e && e.IsMap()) {
-      std::string cls = e["class"] && e["class"].IsScalar() ? e["class"].Scalar() : "Error";
-      std::string desc = e["desc"] && e["desc"].IsScalar() ? e["desc"].Scalar() : "";
+    if (auto e = reply.find("error"); e != reply.end() && e->is_object()) {
+      auto text = [&](const char* key, const char* fallback) {
+        auto it = e->find(key);
+        return it != e->end() && it->is_string() ? it->get<std::string>() : fallback;
+      };
+      std::string cls = text("class", "Error");
+      std::string desc = text("desc", "");
       std::string msg = "QMP ";
       msg += command;
       msg += " failed: ";
@@ -246,16 +248,16 @@ bool QmpClient::QueryStatus(std::string* status, std::string* err) {
   if (!Execute("query-status", &line, err)) {
     return false;
   }
-  YAML::Node reply;
+  nlohmann::json reply;
   if (!ParseLine(line, &reply, err)) {
     return false;
   }
-  const YAML::Node ret = reply["return"];
-  if (!ret.IsMap() || !ret["status"] || !ret["status"].IsScalar()) {
+  const nlohmann::json& ret = reply["return"];
+  if (!ret.is_object() || !ret.contains("status") || !ret["status"].is_string()) {
     *err = "query-status reply has no status: " + line.substr(0, 200);
     return false;
   }
-  *status = ret["status"].Scalar();
+  *status = ret["status"].get<std::string>();
   return true;
 }
 

@@ -123,6 +123,30 @@ TEST(QmpClient, NotAGreetingIsReported) {
       << err;
 }
 
+TEST(QmpClient, TruncatedOrNonObjectRepliesAreReported) {
+  FakeQmpServer server([](FakeQmpServer& s) {
+    s.Send(R"({"QMP": {"version": {}, "capabilities": []}})");
+    s.Receive();
+    s.Send(R"({"return": {}})");
+    s.Receive();
+    s.Send(R"({"return": {"status": "runn)");
+  });
+  QmpClient qmp(2000);
+  std::string err;
+  std::string status;
+  ASSERT_TRUE(qmp.Connect(server.path(), &err)) << err;
+  EXPECT_FALSE(qmp.QueryStatus(&status, &err));
+  EXPECT_EQ(err.rfind("malformed QMP message (not JSON)", 0), 0U) << err;
+
+  FakeQmpServer list([](FakeQmpServer& s) {
+    s.Send(R"(["QMP"])");
+    s.Receive();
+  });
+  QmpClient qmp2(2000);
+  EXPECT_FALSE(qmp2.Connect(list.path(), &err));
+  EXPECT_NE(err.find("not a JSON object"), std::string::npos) << err;
+}
+
 TEST(QmpClient, QuitCountsHangupAsSuccess) {
   FakeQmpServer server([](FakeQmpServer& s) {
     s.Handshake();
