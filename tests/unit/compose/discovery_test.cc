@@ -2,9 +2,13 @@
 // a user relies on; unreadable input gets a clear error.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "subprocess.h"
 #include "test_util.h"
 
 namespace qc::compose {
@@ -93,16 +97,48 @@ TEST(Discovery, DirectoryIsNotAFile) {
   EXPECT_EQ(r.error, "conf: is a directory, not a compose file");
 }
 
-TEST(Discovery, UnreadableFile) {
-  if (geteuid() == 0) {
-    GTEST_SKIP() << "root reads any file";
+// The error LoadWith reports for opts, as an unprivileged user: root reads
+// any file, and CI runs as root, so there the load runs in a child that has
+// dropped to the `nobody` uid and gid (no capabilities left).
+std::string ErrorAsUnprivilegedUser(const LoadOptions& opts) {
+  if (geteuid() != 0) {
+    return testing::LoadWith(opts).error;
   }
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) {
+    return "pipe failed";
+  }
+  const passwd* nobody = getpwnam("nobody");
+  const uid_t uid = nobody != nullptr ? nobody->pw_uid : 65534;
+  const gid_t gid = nobody != nullptr ? nobody->pw_gid : 65534;
+  std::string err;
+  pid_t pid = ForkCall(
+      [&] {
+        if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+          return 1;
+        }
+        const std::string e = testing::LoadWith(opts).error;
+        return write(p[1], e.data(), e.size()) == static_cast<ssize_t>(e.size()) ? 0 : 2;
+      },
+      &err);
+  close(p[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; pid > 0 && (n = read(p[0], buf, sizeof(buf))) > 0;) {
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  close(p[0]);
+  ExitStatus s = pid > 0 ? Wait(pid) : ExitStatus{};
+  return s.Success() ? out : "the unprivileged child failed: " + err + s.Describe();
+}
+
+TEST(Discovery, UnreadableFile) {
   testing::ScratchDir dir;
   const std::string path = dir.Write("qemu-compose.yaml", kMinimal);
   ASSERT_EQ(chmod(path.c_str(), 0), 0);
-  const testing::LoadResult r = testing::LoadWith(In(dir));
-  EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error, "qemu-compose.yaml: cannot open: Permission denied");
+  // Only the file is unreadable: the directory stays searchable for anyone.
+  ASSERT_EQ(chmod(dir.path().c_str(), 0755), 0);
+  EXPECT_EQ(ErrorAsUnprivilegedUser(In(dir)), "qemu-compose.yaml: cannot open: Permission denied");
 }
 
 TEST(Discovery, PathThroughAFileIsAnError) {
