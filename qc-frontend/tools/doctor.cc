@@ -131,7 +131,7 @@ CheckResult CheckDnsmasq() {
   if (r.level != Level::kOk) {
     return r;
   }
-  // Older dnsmasq lacks what the helper relies on (DESIGN.md: 2.81+).
+  // Older dnsmasq lacks what the helper relies on (docs/design.md: 2.81+).
   auto version = ParseDnsmasqVersion(r.detail);
   if (version && *version < std::make_pair(2, 81)) {
     r.level = Level::kFail;

@@ -17,7 +17,7 @@ std::string Octal(mode_t mode) {
   return buf;
 }
 
-// The only capability set the helper may carry (DESIGN.md).
+// The only capability set the helper may carry (docs/design.md).
 constexpr const char* kExpectedCaps = "cap_net_admin,cap_net_bind_service=ep";
 
 std::string CapNames(const std::vector<cap_value_t>& caps) {
