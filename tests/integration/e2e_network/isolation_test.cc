@@ -56,8 +56,8 @@ TEST(E2eIsolation, TwoUsersProjectsCannotReachEachOther) {
   CmdResult wait_b = b.UpWait();
   ASSERT_EQ(wait_b.exit_code, 0) << wait_b.out << wait_b.err << b.Diagnostics();
 
-  nlohmann::json net_a = a.NetworksJson().value("backend", nlohmann::json::object());
-  nlohmann::json net_b = b.NetworksJson().value("backend", nlohmann::json::object());
+  nlohmann::json net_a = a.Networks().value("backend", nlohmann::json::object());
+  nlohmann::json net_b = b.Networks().value("backend", nlohmann::json::object());
   EXPECT_NE(net_a.value("subnet", ""), net_b.value("subnet", "")) << net_a << net_b;
   EXPECT_NE(net_a.value("bridge", ""), net_b.value("bridge", "")) << net_a << net_b;
   CmdResult links = ns.Run("ip -o link show type bridge");

@@ -65,7 +65,7 @@ TEST(E2eNat, VmReachesTheOutsideAsTheUplinksAddress) {
   CmdResult up = p.UpWait();
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << p.Diagnostics();
   const std::string vm_ip = p.ReservedIp("backend", "web");
-  ASSERT_FALSE(vm_ip.empty()) << p.NetworksJson().dump(2);
+  ASSERT_FALSE(vm_ip.empty()) << p.Networks().dump(2);
   ASSERT_EQ(ns.Run("cat /proc/sys/net/ipv4/ip_forward").out, "1\n");
 
   GuestResult ping = p.InGuest("web", std::string("ping -c 2 -W 5 ") + kOutside);

@@ -18,7 +18,7 @@ TEST(E2eTwoVmsOneNetwork, ReservedLeasesNamesPingAndPs) {
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << p.Diagnostics();
 
   // networks.json: one allocated /24 with a reservation per VM in .10-.250.
-  nlohmann::json nets = p.NetworksJson();
+  nlohmann::json nets = p.Networks();
   ASSERT_TRUE(nets.contains("backend")) << nets.dump(2);
   const std::string subnet = nets["backend"].value("subnet", "");
   EXPECT_EQ(subnet.substr(0, 7), "172.16.") << subnet;
