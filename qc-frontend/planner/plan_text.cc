@@ -11,7 +11,10 @@ std::string FormatPlan(const UpPlan& plan, const std::map<std::string, NetworkDe
       auto it = nets.find(s.network);
       std::string where =
           it != nets.end() ? it->second.subnet + " on " + it->second.bridge : std::string();
-      detail = detail.empty() ? where : detail + "; " + where;
+      if (!detail.empty()) {
+        detail += "; ";
+      }
+      detail += where;
     }
     out += detail.empty() ? "\n" : " (" + detail + ")\n";
   }
