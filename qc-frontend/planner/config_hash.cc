@@ -43,7 +43,10 @@ std::vector<std::string> ChangedKeys(const nlohmann::ordered_json& before,
   auto differs = [&](const std::string& key) {
     bool in_before = before.is_object() && before.contains(key);
     bool in_after = after.is_object() && after.contains(key);
-    return in_before != in_after || (in_before && before.at(key) != after.at(key));
+    // Values compare as plain JSON: the order of keys inside an object is
+    // not a change (vm.json stores the config with its keys sorted).
+    return in_before != in_after ||
+           (in_before && nlohmann::json(before.at(key)) != nlohmann::json(after.at(key)));
   };
   for (const auto* side : {&after, &before}) {
     if (!side->is_object()) {

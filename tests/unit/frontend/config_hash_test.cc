@@ -27,7 +27,7 @@ TEST(ConfigHash, EveryFieldConfigShowsIsHashed) {
   vm.image = "/i.qcow2";
   vm.disk.size_bytes = 1ULL << 30;
   vm.ports = {{8080, 80, "tcp"}};
-  vm.mounts = {{"data", true, "/srv", false}};
+  vm.mounts = {{"data", true, "/srv", false, true, "", {}}};
   vm.depends_on = {"db"};
   nlohmann::ordered_json shown = compose::ToJson(compose::RenderVm(vm));
   nlohmann::ordered_json hashed = VmConfig(vm, {});
@@ -80,6 +80,15 @@ TEST(ConfigHash, ChangedKeysLooksBothWays) {
   auto after = nlohmann::ordered_json::parse(R"({"a":1,"b":5,"new":4})");
   EXPECT_EQ(ChangedKeys(before, after), (std::vector<std::string>{"b", "new", "gone"}));
   EXPECT_TRUE(ChangedKeys(before, before).empty());
+}
+
+TEST(ConfigHash, KeyOrderInsideValuesIsNoChange) {
+  // What vm.json gives back (keys sorted) against what up wants (in order).
+  auto stored =
+      nlohmann::ordered_json::parse(R"({"nics":[{"bridge":"b","mac":"m","network":"n"}]})");
+  auto wanted =
+      nlohmann::ordered_json::parse(R"({"nics":[{"network":"n","bridge":"b","mac":"m"}]})");
+  EXPECT_TRUE(ChangedKeys(stored, wanted).empty());
 }
 
 }  // namespace
