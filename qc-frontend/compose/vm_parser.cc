@@ -214,6 +214,7 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
   if (!has_boot_source) {
     diag.Error(entry.key_pos, owner + ": needs 'image' or 'kernel'");
   }
+  CheckMountsNeedSeed(diag, *vm, owner);
   if (vm->kernel.empty() && !vm->initrd.empty()) {
     diag.Error(initrd_entry.key_pos, owner + ": 'initrd' needs 'kernel'");
   }

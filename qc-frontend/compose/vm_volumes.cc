@@ -224,4 +224,27 @@ void ParseVmVolumes(Reader& reader, const Entry& field, const std::string& owner
   }
 }
 
+void CheckMountsNeedSeed(Diagnostics& diag, const Vm& vm, const std::string& owner) {
+  if (!vm.image.empty()) {
+    return;
+  }
+  int share = 0;  // the tags of volumes/attach.h: qc:share0, qc:share1, ...
+  for (const VolumeMount& m : vm.mounts) {
+    const std::string how =
+        m.named ? "mount /dev/disk/by-id/virtio-" + m.source + " " + m.target
+                : "mount -t virtiofs qc:share" + std::to_string(share++) + " " + m.target;
+    if (!m.automount || m.target.empty()) {
+      continue;
+    }
+    std::string message = owner;
+    message += ": nothing would mount this volume at '" + m.target +
+               "': that is done by the cloud-init seed of a VM with 'image', and a VM booted "
+               "with 'kernel' has none; write the entry in the long form with 'automount: "
+               "false' and mount it in the guest (`";
+    message += how;
+    message += "`)";
+    diag.Error(m.pos, std::move(message));
+  }
+}
+
 }  // namespace qc::compose

@@ -23,6 +23,11 @@ inline constexpr std::uint64_t kMinVolumeBytes = std::uint64_t{16} << 20;
 void ParseVmVolumes(Reader& reader, const Entry& field, const std::string& owner,
                     const PathContext& paths, Vm* vm, VmRefs* refs);
 
+// A VM booted with `kernel` has no cloud-init seed, so nothing would mount
+// its volumes at their targets: such entries are errors (at their line)
+// unless they say `automount: false`.
+void CheckMountsNeedSeed(Diagnostics& diag, const Vm& vm, const std::string& owner);
+
 // "" if `target` can be a guest mount point (absolute, no "..", no blanks or
 // control characters, not "/"), else why not. *normal gets it without a
 // trailing slash.
