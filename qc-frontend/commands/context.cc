@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "cli/exit_codes.h"
 #include "compose/loader.h"
 
 extern char** environ;
@@ -85,16 +86,19 @@ void SayWaitingForLock() {
 
 }  // namespace
 
-bool LockProject(const Context& ctx, state::ProjectLock* lock) {
+int LoadAndLockProject(const GlobalOptions& opts, Context* ctx, state::ProjectLock* lock) {
+  if (!LoadContext(opts, ctx)) {
+    return cli::kExitBadCompose;
+  }
   std::string err;
-  if (!std::filesystem::exists(ctx.layout.root)) {
-    return true;  // nothing to act on
+  if (!std::filesystem::exists(ctx->layout.root)) {
+    return cli::kExitOk;  // nothing to act on
   }
-  if (lock->Acquire(ctx.layout.Lock(), SayWaitingForLock, &err)) {
-    return true;
+  if (lock->Acquire(ctx->layout.Lock(), SayWaitingForLock, &err)) {
+    return cli::kExitOk;
   }
-  ctx.out.Error(err);
-  return false;
+  ctx->out.Error(err);
+  return cli::kExitError;
 }
 
 }  // namespace qc::commands

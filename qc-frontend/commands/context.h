@@ -25,9 +25,10 @@ struct Context {
 // message and returns false (exit code kExitBadCompose).
 bool LoadContext(const GlobalOptions& opts, Context* ctx);
 
-// Takes the project lock (saying so while another command holds it); true
-// without a lock if the project has no state yet. false after printing why.
-bool LockProject(const Context& ctx, state::ProjectLock* lock);
+// LoadContext, then the project lock (saying so while another command
+// holds it; no lock if the project has no state yet) for the commands that
+// change an existing project. kExitOk, or the exit code after printing why.
+int LoadAndLockProject(const GlobalOptions& opts, Context* ctx, state::ProjectLock* lock);
 
 // Deletes every named volume's disk (down --volumes); false if one failed.
 bool RemoveAllVolumes(const Context& ctx);

@@ -4,14 +4,14 @@
 
 namespace qc::commands {
 
-bool RunTool(const std::vector<std::string>& argv, std::string* error) {
+bool RunTool(const std::vector<std::string>& argv, std::string* error, int max_ok_exit) {
   qc::SpawnOptions opts;
   opts.argv = argv;
   opts.search_path = true;
   opts.in = qc::Redirect::Null();
   opts.err = qc::Redirect::Pipe();
   qc::RunResult r = qc::RunProcess(opts);
-  if (r.Success()) {
+  if (r.spawn_error.empty() && !r.timed_out && r.status.Exited() && r.status.code <= max_ok_exit) {
     return true;
   }
   std::string cmd;

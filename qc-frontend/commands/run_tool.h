@@ -8,7 +8,8 @@
 namespace qc::commands {
 
 // argv[0] is looked up in PATH unless absolute; false + the command and its
-// first stderr line on failure.
-bool RunTool(const std::vector<std::string>& argv, std::string* error);
+// first stderr line on failure. Exit codes up to `max_ok_exit` are success
+// (e2fsck says 1 for "errors corrected").
+bool RunTool(const std::vector<std::string>& argv, std::string* error, int max_ok_exit = 0);
 
 }  // namespace qc::commands

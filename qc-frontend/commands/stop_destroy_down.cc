@@ -106,18 +106,15 @@ int StopEach(const Context& ctx, const std::vector<std::string>& vms, const Stop
 
 int StopOrDestroy(const GlobalOptions& g, const StopOptions& o, bool remove) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) {
-    return cli::kExitBadCompose;
+  state::ProjectLock lock;
+  if (int rc = LoadAndLockProject(g, &ctx, &lock); rc != cli::kExitOk) {
+    return rc;
   }
   std::string err;
   std::vector<std::string> vms;
   if (!SelectVms(ctx, o.vms, &vms, &err)) {
     ctx.out.Error(err);
     return cli::kExitUsage;
-  }
-  state::ProjectLock lock;
-  if (!LockProject(ctx, &lock)) {
-    return cli::kExitError;
   }
   NetdSession netd;
   return StopEach(ctx, vms, o, remove, &netd);
@@ -135,12 +132,9 @@ int RunDestroy(const GlobalOptions& g, const StopOptions& o) {
 
 int RunDown(const GlobalOptions& g, const StopOptions& o) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) {
-    return cli::kExitBadCompose;
-  }
   state::ProjectLock lock;
-  if (!LockProject(ctx, &lock)) {
-    return cli::kExitError;
+  if (int rc = LoadAndLockProject(g, &ctx, &lock); rc != cli::kExitOk) {
+    return rc;
   }
   if (!std::filesystem::exists(ctx.layout.root)) {
     ctx.out.Ok("nothing to do: project " + ctx.project.name + " is not up");

@@ -28,6 +28,7 @@
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
 #include "subprocess.h"
+#include "volumes/attach.h"
 
 namespace qc::commands {
 namespace {
@@ -240,6 +241,13 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     ctx.out.Data(planner::FormatPlan(plan, view.inputs.net_desired));
     return cli::kExitOk;
   }
+  std::vector<std::string> unchanged;
+  for (const auto& s : plan.vms) {
+    if (s.action == planner::VmAction::kUnchanged) {
+      unchanged.push_back(s.vm);
+    }
+  }
+  volumes::NoteUnappliedSizes(ctx, unchanged);
   if (plan.needs_helper(view.inputs.vm_desired)) {
     netd.Prefetch();  // its start-up overlaps what follows
   }

@@ -11,6 +11,7 @@
 #include "commands/str_cat.h"
 #include "commands/vm_probe.h"
 #include "state/project_lock.h"
+#include "volumes/attach.h"
 #include "volumes/volume_disk.h"
 
 namespace qc::commands {
@@ -25,19 +26,6 @@ std::vector<std::string> UsersOf(const Context& ctx, const std::string& volume) 
     for (const compose::VolumeMount& m : vm.mounts) {
       if (m.named && m.source == volume) {
         users.push_back(m.read_only ? name + " (ro)" : name);
-      }
-    }
-  }
-  return users;
-}
-
-// Running VMs of the compose file that have the volume attached.
-std::string RunningUsers(const Context& ctx, const std::string& volume) {
-  std::string users;
-  for (const auto& [name, vm] : ctx.project.vms) {
-    for (const std::string& v : vm.volumes) {
-      if (v == volume && IsQemuAlive(ReadPidFile(ctx.layout.PidFile(name)))) {
-        users += (users.empty() ? "" : ", ") + name;
       }
     }
   }
@@ -103,12 +91,9 @@ int RunVolumeLs(const GlobalOptions& g) {
 
 int RunVolumeRm(const GlobalOptions& g, const std::vector<std::string>& names) {
   Context ctx;
-  if (!LoadContext(g, &ctx)) {
-    return cli::kExitBadCompose;
-  }
   state::ProjectLock lock;
-  if (!LockProject(ctx, &lock)) {
-    return cli::kExitError;
+  if (int rc = LoadAndLockProject(g, &ctx, &lock); rc != cli::kExitOk) {
+    return rc;
   }
   int rc = cli::kExitOk;
   for (const std::string& name : names) {
@@ -121,7 +106,7 @@ int RunVolumeRm(const GlobalOptions& g, const std::vector<std::string>& names) {
       }
       continue;
     }
-    if (std::string users = RunningUsers(ctx, name); !users.empty()) {
+    if (std::string users = volumes::RunningUsers(ctx, name); !users.empty()) {
       ctx.out.Fail(
           Cat("volume ", name, ": attached to running VM(s) ", users, " (stop them first)"));
       rc = cli::kExitError;

@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 
 #include "commands/str_cat.h"
+#include "commands/vm_probe.h"
+#include "images/byte_units.h"
 #include "state/atomic_file.h"
 #include "virtiofs.h"
 #include "volumes/volume_disk.h"
@@ -20,7 +23,65 @@ std::string ReadSysctl(const std::string& path) {
   return line;
 }
 
+// The VM's named volumes as disks of its spec, in the order it lists them
+// (made or grown first); a ':ro' mount is a read-only drive.
+bool AddVolumeDisks(const commands::Context& ctx, const std::string& vm, qc::vm::VmSpec* spec,
+                    std::string* error) {
+  for (const compose::VolumeMount& m : ctx.project.vms.at(vm).mounts) {
+    if (!m.named) {
+      continue;
+    }
+    const compose::Volume& volume = ctx.project.volumes.at(m.source);
+    DiskChange change = DiskChange::kNone;
+    if (!EnsureVolumeDisk(ctx.layout, volume, RunningUsers(ctx, m.source), &change, error)) {
+      *error = "volume '" + m.source + "': " + *error;
+      return false;
+    }
+    if (change == DiskChange::kGrown) {
+      ctx.out.Note(commands::Cat("volume ", m.source, ": grown to ",
+                                 images::FormatBytes(volume.size_bytes), ", file system included"));
+    }
+    auto* disk = spec->add_disks();
+    disk->set_path(VolumeDiskPath(ctx.layout, m.source));
+    disk->set_format("qcow2");
+    disk->set_readonly(m.read_only);
+    disk->set_serial(m.source);
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string RunningUsers(const commands::Context& ctx, const std::string& volume) {
+  std::string users;
+  for (const auto& [name, vm] : ctx.project.vms) {
+    for (const std::string& v : vm.volumes) {
+      if (v == volume && commands::IsQemuAlive(commands::ReadPidFile(ctx.layout.PidFile(name)))) {
+        users += (users.empty() ? "" : ", ") + name;
+      }
+    }
+  }
+  return users;
+}
+
+void NoteUnappliedSizes(const commands::Context& ctx, const std::vector<std::string>& vms) {
+  std::set<std::string> seen;
+  for (const std::string& vm : vms) {
+    for (const std::string& name : ctx.project.vms.at(vm).volumes) {
+      const std::uint64_t have = QcowVirtualSize(VolumeDiskPath(ctx.layout, name));
+      const std::uint64_t want = ctx.project.volumes.at(name).size_bytes;
+      if (have != 0 && have != want && seen.insert(name).second) {
+        ctx.out.Note(commands::Cat(
+            "volume ", name, ": the compose file says ", images::FormatBytes(want),
+            ", its disk has ", images::FormatBytes(have), "; ",
+            have < want ? "it grows when it next starts with no VM running with it (stop them, "
+                          "then `up`)"
+                        : "volumes never shrink, set its size back",
+            "; running VM(s): ", RunningUsers(ctx, name)));
+      }
+    }
+  }
+}
 
 std::string VirtiofsUnavailableReason() {
   if (access(kVirtiofsdPath, X_OK) != 0) {
@@ -42,7 +103,7 @@ std::string ShareTag(int index) {
 
 bool AttachVolumes(const commands::Context& ctx, const std::string& vm, qc::vm::VmSpec* spec,
                    std::string* error) {
-  if (!AddVolumeDisks(ctx.layout, ctx.project, vm, spec, error)) {
+  if (!AddVolumeDisks(ctx, vm, spec, error)) {
     return false;
   }
   int index = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "commands/context.h"
 #include "vmspec.pb.h"
@@ -18,7 +19,15 @@ std::string VirtiofsUnavailableReason();
 // the VM's host directories, in the order it lists them) by: "qc:share0".
 std::string ShareTag(int index);
 
-// Adds the VM's volume disks and shared directories to *spec. A missing
+// Running VMs of the compose file that have the volume attached: "a, b".
+std::string RunningUsers(const commands::Context& ctx, const std::string& volume);
+
+// For VMs `up` leaves running: a note for each of their volumes whose disk
+// size differs from the compose file's (it changes only at a start).
+void NoteUnappliedSizes(const commands::Context& ctx, const std::vector<std::string>& vms);
+
+// Adds the VM's volume disks (made, or grown to the compose file's size,
+// first) and shared directories to *spec. A missing
 // host directory is created (as docker compose does). Says on ctx.out when
 // it falls back to 9p.
 bool AttachVolumes(const commands::Context& ctx, const std::string& vm, qc::vm::VmSpec* spec,

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "commands/run_tool.h"
+#include "images/byte_units.h"
 #include "state/atomic_file.h"
 
 namespace qc::volumes {
@@ -18,14 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// mke2fs from e2fsprogs at its Debian path (not every user has sbin in PATH).
-std::string Mke2fs() {
-  for (const char* p : {"/usr/sbin/mke2fs", "/sbin/mke2fs"}) {
-    if (access(p, X_OK) == 0) {
-      return p;
+// An e2fsprogs tool at its Debian path (not every user has sbin in PATH).
+std::string SbinTool(const std::string& name) {
+  for (const std::string dir : {"/usr/sbin/", "/sbin/"}) {
+    if (access((dir + name).c_str(), X_OK) == 0) {
+      return dir + name;
     }
   }
-  return "mke2fs";
+  return name;
 }
 
 bool MakeSparseFile(const std::string& path, std::uint64_t size, std::string* error) {
@@ -52,6 +53,51 @@ void RemoveLeftovers(const std::string& dir, const std::string& volume) {
   }
 }
 
+// A temporary file of the volume beside its disk (RemoveLeftovers finds it).
+std::string TempPath(const state::Layout& layout, const std::string& volume,
+                     const std::string& ext) {
+  return VolumesDir(layout) + "/." + volume + "." + std::to_string(getpid()) + ext;
+}
+
+// Converts `raw` (removed in any case) into the volume's disk, replacing it
+// in one rename.
+bool InstallFromRaw(const state::Layout& layout, const std::string& volume, const std::string& raw,
+                    std::string* error) {
+  const std::string qcow = TempPath(layout, volume, ".qcow2");
+  const std::string path = VolumeDiskPath(layout, volume);
+  const bool ok = commands::RunTool(
+      {"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow}, error);
+  std::error_code ec;
+  fs::remove(raw, ec);
+  if (!ok || rename(qcow.c_str(), path.c_str()) != 0) {
+    if (ok) {
+      *error = "renaming " + qcow + ": " + std::strerror(errno);
+    }
+    fs::remove(qcow, ec);
+    return false;
+  }
+  return true;
+}
+
+bool MakeVolumeDisk(const state::Layout& layout, const compose::Volume& volume,
+                    std::string* error) {
+  const std::string raw = TempPath(layout, volume.name, ".raw");
+  // The label holds 16 bytes; a longer name is still the disk's serial.
+  std::vector<std::string> mkfs = {SbinTool("mke2fs"), "-q", "-F", "-t", "ext4", "-m", "0"};
+  if (volume.name.size() <= 16) {
+    mkfs.insert(mkfs.end(), {"-L", volume.name});
+  }
+  // Lazy init: on a sparse file the tables are zeros already, and the
+  // qcow2 stays small.
+  mkfs.insert(mkfs.end(), {"-E", "lazy_itable_init=1,lazy_journal_init=1", raw});
+  if (!MakeSparseFile(raw, volume.size_bytes, error) || !commands::RunTool(mkfs, error)) {
+    std::error_code ec;
+    fs::remove(raw, ec);
+    return false;
+  }
+  return InstallFromRaw(layout, volume.name, raw, error);
+}
+
 }  // namespace
 
 std::string VolumesDir(const state::Layout& layout) {
@@ -62,42 +108,67 @@ std::string VolumeDiskPath(const state::Layout& layout, const std::string& volum
   return VolumesDir(layout) + "/" + volume + ".qcow2";
 }
 
-bool EnsureVolumeDisk(const state::Layout& layout, const compose::Volume& volume, bool* created,
-                      std::string* error) {
-  *created = false;
+bool GrowVolumeDisk(const state::Layout& layout, const compose::Volume& volume,
+                    std::string* error) {
+  RemoveLeftovers(VolumesDir(layout), volume.name);
+  const std::string raw = TempPath(layout, volume.name, ".raw");
+  // e2fsck -p answers 1 when it corrected something (a journal replayed
+  // after a VM was killed); resize2fs insists on a freshly checked file
+  // system and grows it to the file's size.
+  bool ok = commands::RunTool({"qemu-img", "convert", "-q", "-f", "qcow2", "-O", "raw",
+                               VolumeDiskPath(layout, volume.name), raw},
+                              error);
+  if (ok && truncate(raw.c_str(), static_cast<off_t>(volume.size_bytes)) != 0) {
+    *error = "growing " + raw + ": " + std::strerror(errno);
+    ok = false;
+  }
+  ok = ok && commands::RunTool({SbinTool("e2fsck"), "-f", "-p", raw}, error, 1) &&
+       commands::RunTool({SbinTool("resize2fs"), raw}, error);
+  if (!ok) {
+    std::error_code ec;
+    fs::remove(raw, ec);
+    return false;
+  }
+  return InstallFromRaw(layout, volume.name, raw, error);
+}
+
+bool EnsureVolumeDisk(const state::Layout& layout, const compose::Volume& volume,
+                      const std::string& busy, DiskChange* change, std::string* error) {
+  *change = DiskChange::kNone;
   const std::string path = VolumeDiskPath(layout, volume.name);
   std::error_code ec;
   if (fs::exists(path, ec)) {
+    const std::uint64_t have = QcowVirtualSize(path);
+    const std::string sizes = "its disk has " + images::FormatBytes(have) +
+                              ", the compose file says " + images::FormatBytes(volume.size_bytes);
+    if (have == 0 || have == volume.size_bytes) {
+      return true;  // an unreadable header is QEMU's to report
+    }
+    if (have > volume.size_bytes) {
+      *error = sizes + ": volumes never shrink (that would lose data); set its size back, or " +
+               "`qemu-compose volume rm " + volume.name + "` deletes it with its data";
+      return false;
+    }
+    if (!busy.empty()) {
+      *error = sizes + ": it grows only while no VM runs with it, and " + busy +
+               " does: stop it, then `up`";
+      return false;
+    }
+    if (!GrowVolumeDisk(layout, volume, error)) {
+      *error = "growing it (" + sizes + "): " + *error;
+      return false;
+    }
+    *change = DiskChange::kGrown;
     return true;
   }
-  const std::string dir = VolumesDir(layout);
-  if (!state::MakeDirs(dir, error)) {
+  if (!state::MakeDirs(VolumesDir(layout), error)) {
     return false;
   }
-  RemoveLeftovers(dir, volume.name);
-  const std::string tag = "." + volume.name + "." + std::to_string(getpid());
-  const std::string raw = dir + "/" + tag + ".raw";
-  const std::string qcow = dir + "/" + tag + ".qcow2";
-  // The label holds 16 bytes; a longer name is still the disk's serial.
-  std::vector<std::string> mkfs = {Mke2fs(), "-q", "-F", "-t", "ext4", "-m", "0"};
-  if (volume.name.size() <= 16) {
-    mkfs.insert(mkfs.end(), {"-L", volume.name});
-  }
-  // Lazy init: on a sparse file the tables are zeros already, and the
-  // qcow2 stays small.
-  mkfs.insert(mkfs.end(), {"-E", "lazy_itable_init=1,lazy_journal_init=1", raw});
-  const bool ok = MakeSparseFile(raw, volume.size_bytes, error) && commands::RunTool(mkfs, error) &&
-                  commands::RunTool(
-                      {"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow}, error);
-  fs::remove(raw, ec);
-  if (!ok || rename(qcow.c_str(), path.c_str()) != 0) {
-    if (ok) {
-      *error = "renaming " + qcow + ": " + std::strerror(errno);
-    }
-    fs::remove(qcow, ec);
+  RemoveLeftovers(VolumesDir(layout), volume.name);
+  if (!MakeVolumeDisk(layout, volume, error)) {
     return false;
   }
-  *created = true;
+  *change = DiskChange::kCreated;
   return true;
 }
 
@@ -130,26 +201,6 @@ std::vector<std::string> ExistingVolumes(const state::Layout& layout) {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-bool AddVolumeDisks(const state::Layout& layout, const compose::Project& project,
-                    const std::string& vm, qc::vm::VmSpec* spec, std::string* error) {
-  for (const compose::VolumeMount& m : project.vms.at(vm).mounts) {
-    if (!m.named) {
-      continue;
-    }
-    bool created = false;
-    if (!EnsureVolumeDisk(layout, project.volumes.at(m.source), &created, error)) {
-      *error = "volume '" + m.source + "': " + *error;
-      return false;
-    }
-    auto* disk = spec->add_disks();
-    disk->set_path(VolumeDiskPath(layout, m.source));
-    disk->set_format("qcow2");
-    disk->set_readonly(m.read_only);
-    disk->set_serial(m.source);
-  }
-  return true;
 }
 
 }  // namespace qc::volumes
