@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """HTTP server for the image tests: serves files from --root with Range,
 ETag/Last-Modified and If-Range/If-None-Match/If-Modified-Since, and can
-misbehave on purpose. Each request is logged as one JSON line to --log when
-it ends, so a test can count downloads and see Range headers.
+misbehave on purpose. Each request is logged to --log twice, as JSON lines:
+{"begin": ID} when its headers are read and the full entry (with "id": ID)
+when its handler ends, so a test can count downloads and see Range headers,
+and can wait until no request is still in flight: a client that has all the
+bytes may exit before the server's handler has returned.
 
 Paths (NAME is a file in --root):
   /files/NAME          the file, properly
@@ -30,12 +33,21 @@ import threading
 import time
 
 LOG_LOCK = threading.Lock()
+NEXT_ID = [0]  # under LOG_LOCK
 
 
 def log(path, entry):
     with LOG_LOCK, open(path, "a") as f:
         f.write(json.dumps(entry) + "\n")
         f.flush()
+
+
+def log_begin(path):
+    with LOG_LOCK, open(path, "a") as f:
+        NEXT_ID[0] += 1
+        f.write(json.dumps({"begin": NEXT_ID[0]}) + "\n")
+        f.flush()
+        return NEXT_ID[0]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -54,13 +66,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_any(self, head):
         self.sent = 0
         self.code = 0
+        request_id = log_begin(self.server.log_path)
         try:
             self.route(head)
         except OSError:  # the client went away, or the reset below
             self.close_connection = True
         finally:
             log(self.server.log_path, {
-                "method": self.command, "path": self.path, "status": self.code,
+                "id": request_id, "method": self.command, "path": self.path, "status": self.code,
                 "range": self.headers.get("Range"), "if_range": self.headers.get("If-Range"),
                 "if_none_match": self.headers.get("If-None-Match"),
                 "if_modified_since": self.headers.get("If-Modified-Since"),
@@ -198,7 +211,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.sent += len(chunk)
             count -= len(chunk)
-            time.sleep(0.05)
+            if count > 0:  # not after the last chunk: the client is done then
+                time.sleep(0.05)
 
 
 def main():

@@ -5,12 +5,16 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace qc::itest {
 namespace {
 
 constexpr int kStartTimeoutMs = 90 * 1000;  // python starts slowly on a loaded machine
+// How long Requests() waits for begun requests to end: a finished client's
+// request ends at once, a killed one's at the server's next write.
+constexpr int kSettleTimeoutMs = 15 * 1000;
 
 std::string StringOr(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
@@ -79,23 +83,38 @@ std::string ImageServer::Sha(const std::string& name, const std::string& algo) c
 
 std::vector<LoggedRequest> ImageServer::Requests() const {
   std::vector<LoggedRequest> out;
-  std::istringstream in(ReadFile(log_));
-  std::string line;
-  while (std::getline(in, line)) {
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) {
-      continue;
+  // The log has {"begin": ID} when a request starts and its entry (with
+  // "id") when its handler ends. A client can have every byte and exit
+  // before that, so wait until no begun request is still open, unless the
+  // server is gone (Stop) and never will end them.
+  auto read = [&] {
+    out.clear();
+    std::set<long long> open;
+    std::istringstream in(ReadFile(log_));
+    std::string line;
+    while (std::getline(in, line)) {
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_object()) {
+        continue;
+      }
+      if (j.contains("begin")) {
+        open.insert(j.value("begin", 0LL));
+        continue;
+      }
+      open.erase(j.value("id", 0LL));
+      LoggedRequest r;
+      r.method = StringOr(j, "method");
+      r.path = StringOr(j, "path");
+      r.range = StringOr(j, "range");
+      r.if_range = StringOr(j, "if_range");
+      r.if_none_match = StringOr(j, "if_none_match");
+      r.status = j.value("status", 0);
+      r.bytes = j.value("bytes", 0LL);
+      out.push_back(r);
     }
-    LoggedRequest r;
-    r.method = StringOr(j, "method");
-    r.path = StringOr(j, "path");
-    r.range = StringOr(j, "range");
-    r.if_range = StringOr(j, "if_range");
-    r.if_none_match = StringOr(j, "if_none_match");
-    r.status = j.value("status", 0);
-    r.bytes = j.value("bytes", 0LL);
-    out.push_back(r);
-  }
+    return open.empty() || pid_ <= 0;
+  };
+  WaitFor(read, kSettleTimeoutMs, 20);
   return out;
 }
 

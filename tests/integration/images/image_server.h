@@ -36,6 +36,8 @@ class ImageServer {
   CmdResult Shell(const std::string& sh) const;
   std::string Sha(const std::string& name, const std::string& algo = "sha256") const;
 
+  // Every request that has ended, once none is still in flight (waits up
+  // to 15 s for that, so a count taken right after a client exits is whole).
   std::vector<LoggedRequest> Requests() const;
   // Requests for exactly this path.
   std::vector<LoggedRequest> RequestsFor(const std::string& path) const;
