@@ -125,9 +125,7 @@ TEST(QmpClient, NotAGreetingIsReported) {
 
 TEST(QmpClient, TruncatedOrNonObjectRepliesAreReported) {
   FakeQmpServer server([](FakeQmpServer& s) {
-    s.Send(R"({"QMP": {"version": {}, "capabilities": []}})");
-    s.Receive();
-    s.Send(R"({"return": {}})");
+    s.Handshake();
     s.Receive();
     s.Send(R"({"return": {"status": "runn)");
   });
