@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "compose/guest_model.h"
+
 namespace qc::compose {
 
 struct SourcePos {  // 1-based, for error messages
@@ -55,6 +57,7 @@ struct Vm {
   std::string accel;                  // "", "kvm", "tcg"
   std::uint32_t stop_grace_period_s = 30;
   std::vector<std::string> depends_on;
+  GuestConfig guest;  // cloud-image login, cloud-init, firmware, healthcheck
   SourcePos pos;
 };
 

@@ -2,6 +2,7 @@
 #include "compose/render.h"
 
 #include "compose/config_tree.h"
+#include "compose/guest_parser.h"
 #include "compose/loader.h"
 #include "compose/units.h"
 
@@ -82,6 +83,7 @@ ConfigValue RenderVm(const Vm& vm) {
   }
   v.Add("depends_on", StringList(vm.depends_on));
   v.Add("stop_grace_period", ConfigValue::String(FormatDuration(vm.stop_grace_period_s)));
+  RenderGuest(vm.guest, &v);
   return v;
 }
 

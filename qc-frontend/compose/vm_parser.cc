@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "compose/image_fields.h"
+#include "compose/guest_parser.h"
 #include "compose/names.h"
 #include "compose/units.h"
 #include "compose/vm_fields.h"
@@ -17,6 +18,12 @@ const std::vector<std::string> kVmKeys = {
     "disk",       "networks",    "volumes", "ports",   "accel", "stop_grace_period",
     "depends_on", "image_digest"};
 const std::vector<std::string> kDiskKeys = {"size"};
+
+std::vector<std::string> AllVmKeys() {
+  std::vector<std::string> keys = kVmKeys;
+  keys.insert(keys.end(), kGuestKeys.begin(), kGuestKeys.end());
+  return keys;
+}
 
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 
@@ -84,8 +91,13 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
   Entry initrd_entry;
   Entry cmdline_entry;
   Entry digest_entry;
-  for (const Entry& field : reader.Map(entry.value, entry.value_pos, owner, "", &kVmKeys)) {
+  GuestRefs guest_refs;
+  static const std::vector<std::string> kAllVmKeys = AllVmKeys();
+  for (const Entry& field : reader.Map(entry.value, entry.value_pos, owner, "", &kAllVmKeys)) {
     const std::string& key = field.key;
+    if (ParseGuestKey(reader, field, paths, owner, &vm->guest, &guest_refs)) {
+      continue;
+    }
     if (key == "image") {
       // An invalid image is reported by ReadImage; not "needs 'image'" as well.
       has_boot_source = true;
@@ -215,6 +227,7 @@ void ParseVm(Reader& reader, const Entry& entry, const PathContext& paths, Vm* v
     diag.Error(entry.key_pos, owner + ": needs 'image' or 'kernel'");
   }
   CheckMountsNeedSeed(diag, *vm, owner);
+  CheckGuest(diag, *vm, guest_refs, owner);
   if (vm->kernel.empty() && !vm->initrd.empty()) {
     diag.Error(initrd_entry.key_pos, owner + ": 'initrd' needs 'kernel'");
   }
