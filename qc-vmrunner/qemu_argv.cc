@@ -122,6 +122,15 @@ std::vector<std::string> BuildQemuArgv(const qc::vm::VmSpec& spec, const QemuHos
       "-serial",
       "chardev:con0",
   };
+  if (!spec.firmware_code().empty()) {
+    // OVMF as two flash chips: the shared code read-only, the VM's own
+    // variable store writable. Without them QEMU boots SeaBIOS.
+    argv.insert(
+        argv.end(),
+        {"-drive",
+         "if=pflash,format=raw,unit=0,readonly=on,file=" + EscapeOptionValue(spec.firmware_code()),
+         "-drive", "if=pflash,format=raw,unit=1,file=" + EscapeOptionValue(spec.firmware_vars())});
+  }
   if (!spec.kernel().empty()) {
     argv.insert(argv.end(), {"-kernel", spec.kernel()});
     if (!spec.initrd().empty()) {

@@ -260,6 +260,20 @@ bool ValidateSpecFields(const qc::vm::VmSpec& spec, std::size_t fd_count, std::s
   if (spec.kernel().empty() && spec.disks_size() == 0) {
     return Fail(err, "nothing to boot: give a kernel or at least one disk");
   }
+  // UEFI: the code is a read-only input like the kernel; the variable store
+  // is written by the guest, so it must be the VM's own copy.
+  if (spec.firmware_code().empty() != spec.firmware_vars().empty()) {
+    return Fail(err, "firmware_code and firmware_vars go together");
+  }
+  if (!spec.firmware_code().empty() &&
+      (!CheckPathShape("firmware_code", spec.firmware_code(), err) ||
+       !CheckPathShape("firmware_vars", spec.firmware_vars(), err))) {
+    return false;
+  }
+  if (!spec.firmware_vars().empty() && !IsInside(spec.firmware_vars(), spec.instance_dir())) {
+    return Fail(err, "firmware_vars " + Quote(spec.firmware_vars()) +
+                         " is not inside instance_dir " + Quote(spec.instance_dir()));
+  }
   std::set<unsigned> used_fds;
   std::set<std::string> macs;
   for (int i = 0; i < spec.nics_size(); ++i) {
@@ -320,6 +334,11 @@ bool CheckHostPaths(const qc::vm::VmSpec& spec, std::string* err) {
     if (!CheckFile("disk " + std::to_string(i), disk.path(), !disk.readonly(), err)) {
       return false;
     }
+  }
+  if (!spec.firmware_code().empty() &&
+      (!CheckFile("firmware_code", spec.firmware_code(), false, err) ||
+       !CheckFile("firmware_vars", spec.firmware_vars(), true, err))) {
+    return false;
   }
   return true;
 }

@@ -111,6 +111,28 @@ TEST(QemuArgv, DisksReadWriteAndReadOnly) {
                     "-device", "virtio-blk-pci,drive=disk2,serial=pg_data"}));
 }
 
+TEST(QemuArgv, UefiBootsOvmfFromTwoFlashChips) {
+  auto spec = testing::MinimalSpec();
+  spec.clear_kernel();
+  spec.clear_initrd();
+  spec.clear_cmdline();
+  spec.set_firmware_code("/usr/share/OVMF/OVMF_CODE_4M.fd");
+  spec.set_firmware_vars("/home/u/p/.qemu-compose/web/efi-vars.fd");
+  auto* root = spec.add_disks();
+  root->set_path("/home/u/p/.qemu-compose/web/root.qcow2");
+  root->set_format("qcow2");
+  EXPECT_EQ(
+      BuildQemuArgv(spec, TcgFacts()),
+      Concat(
+          CommonPrefix("tcg"),
+          {"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+           "-drive", "if=pflash,format=raw,unit=1,file=/home/u/p/.qemu-compose/web/efi-vars.fd",
+           "-drive",
+           "file=/home/u/p/.qemu-compose/web/"
+           "root.qcow2,if=none,id=disk0,format=qcow2,cache=writeback",
+           "-device", "virtio-blk-pci,drive=disk0"}));
+}
+
 TEST(QemuArgv, CommasInPathsAreEscapedForQemuOptions) {
   auto spec = testing::MinimalSpec();
   spec.set_state_root("/home/u/a,b/.qemu-compose");

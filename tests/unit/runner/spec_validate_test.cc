@@ -173,6 +173,23 @@ INSTANTIATE_TEST_SUITE_P(
                 },
                 0, "disk 0: serial \"" + std::string(21, 'a') +
                        "\" is invalid: must match [a-z0-9_-]{0,20}"},
+        BadCase{"FirmwareVarsOutsideTheInstance",
+                [](VmSpec* s) {
+                  s->set_firmware_code("/usr/share/OVMF/OVMF_CODE_4M.fd");
+                  s->set_firmware_vars("/usr/share/OVMF/OVMF_VARS_4M.fd");
+                },
+                0,
+                "firmware_vars \"/usr/share/OVMF/OVMF_VARS_4M.fd\" is not inside instance_dir "
+                "\"/home/u/p/.qemu-compose/web\""},
+        BadCase{"FirmwareCodeWithoutVars",
+                [](VmSpec* s) { s->set_firmware_code("/usr/share/OVMF/OVMF_CODE_4M.fd"); }, 0,
+                "firmware_code and firmware_vars go together"},
+        BadCase{"RelativeFirmwareCode",
+                [](VmSpec* s) {
+                  s->set_firmware_code("OVMF_CODE.fd");
+                  s->set_firmware_vars("/home/u/p/.qemu-compose/web/efi-vars.fd");
+                },
+                0, "firmware_code \"OVMF_CODE.fd\" must be an absolute path"},
         BadCase{"RelativeKernel", [](VmSpec* s) { s->set_kernel("vmlinuz"); }, 0,
                 "kernel \"vmlinuz\" must be an absolute path"},
         BadCase{"InitrdWithoutKernel", [](VmSpec* s) { s->clear_kernel(); }, 0,
