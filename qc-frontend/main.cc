@@ -8,6 +8,7 @@
 #include "commands/commands.h"
 #include "commands/introspection.h"
 #include "paths/exe_paths.h"
+#include "readiness/watcher.h"
 #include "tools/tools.h"
 
 namespace {
@@ -190,9 +191,27 @@ int RealMain(int argc, char** argv) {
   std::vector<std::string> ssh_cmd;
   auto* ssh = app.add_subcommand("ssh", "SSH into a VM (bridge IP, or 127.0.0.1:<port>)");
   ssh->add_option("vm", ssh_vm, "VM name")->required();
-  ssh->add_option("-u,--user", ssh_user, "Remote user (default: root)");
+  ssh->add_option("-u,--user", ssh_user,
+                  "Remote user (default: the VM's login user; root for kernel-booted VMs)");
   ssh->add_option("command", ssh_cmd, "Command to run instead of a shell");
   ssh->prefix_command();
+
+  qc::commands::ExecOptions exec_o;
+  auto* exec =
+      app.add_subcommand("exec", "Run a command in a VM over SSH (like docker compose exec)");
+  exec->add_option("vm", exec_o.vm, "VM name")->required();
+  exec->add_flag("-t,--tty", exec_o.tty, "Allocate a terminal (default: none)");
+  exec->add_option("-e,--env", exec_o.env, "Set an environment variable (KEY=VAL, repeatable)");
+  exec->add_option("-w,--workdir", exec_o.workdir, "Working directory in the guest");
+  exec->add_option("-u,--user", exec_o.user, "Remote user (default: the VM's login user)");
+  exec->add_option("command", exec_o.command, "The command and its arguments")->required();
+  exec->prefix_command();
+
+  // The guest watcher `up` starts per cloud-image VM (not for users).
+  std::string watch_spec;
+  auto* watch = app.add_subcommand("_watch", "");
+  watch->group("");
+  watch->add_option("spec", watch_spec)->required();
 
   try {
     app.parse(argc, argv);
@@ -279,6 +298,12 @@ int RealMain(int argc, char** argv) {
   }
   if (*ssh) {
     return RunSshCmd(g, ssh_vm, ssh_user, ssh_cmd);
+  }
+  if (*exec) {
+    return RunExecCmd(g, exec_o);
+  }
+  if (*watch) {
+    return qc::readiness::RunWatcher(watch_spec);
   }
   return qc::cli::kExitUsage;
 }

@@ -52,6 +52,17 @@ int RunImagePrune(const GlobalOptions& g);
 // Paths the tool commands (console, logs, ssh) need.
 int RunConsoleCmd(const GlobalOptions& g, const std::string& vm);
 int RunLogsCmd(const GlobalOptions& g, const std::string& vm, bool follow, int lines);
+struct ExecOptions {
+  std::string vm;
+  std::vector<std::string> command;
+  bool tty = false;
+  std::vector<std::string> env;  // KEY=VAL
+  std::string workdir;
+  std::string user;
+};
+// `exec`: the command's words run as given (no shell re-parsing), with
+// -e variables and -w directory; the exit code passes through.
+int RunExecCmd(const GlobalOptions& g, const ExecOptions& o);
 int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& user,
               const std::vector<std::string>& command);
 

@@ -5,7 +5,9 @@
 #include "cli/exit_codes.h"
 #include "commands/commands.h"
 #include "commands/context.h"
+#include "commands/guest_access.h"
 #include "commands/vm_status.h"
+#include "tools/exec_command.h"
 #include "tools/tools.h"
 
 namespace qc::commands {
@@ -43,14 +45,14 @@ int RunLogsCmd(const GlobalOptions& g, const std::string& vm, bool follow, int l
   return tools::RunLogs(ctx.layout.SerialLog(vm), follow, lines);
 }
 
-int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& user,
-              const std::vector<std::string>& command) {
-  Context ctx;
-  if (!LoadContext(g, &ctx)) {
-    return cli::kExitBadCompose;
-  }
+namespace {
+
+// The running VM's SSH target, or an error already reported (exit code in *rc).
+bool ResolveTarget(const Context& ctx, const std::string& vm, const std::string& user,
+                   tools::SshTarget* t, int* rc) {
   if (!KnownVm(ctx, vm)) {
-    return cli::kExitUsage;
+    *rc = cli::kExitUsage;
+    return false;
   }
   state::NetworksFile nf;
   std::string err;
@@ -58,21 +60,57 @@ int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& 
   VmStatus s = ProbeVm(ctx, vm, nf);
   if (!s.has_state) {
     ctx.out.Error("vm '" + vm + "' is not created; run `qemu-compose up " + vm + "`");
-    return cli::kExitError;
+    *rc = cli::kExitError;
+    return false;
+  }
+  if (s.status == "stopped") {
+    ctx.out.Error("vm '" + vm + "' is stopped; run `qemu-compose up " + vm + "`");
+    *rc = cli::kExitError;
+    return false;
+  }
+  if (!SshTargetFor(ctx, vm, s, user, t, &err)) {
+    ctx.out.Error(err);
+    *rc = cli::kExitError;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunSshCmd(const GlobalOptions& g, const std::string& vm, const std::string& user,
+              const std::vector<std::string>& command) {
+  Context ctx;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
   }
   tools::SshTarget t;
-  if (!s.ip.empty()) {
-    t.host = s.ip;
-  } else {
-    t.host = "127.0.0.1";
-    t.port = s.st.port;
+  int rc = cli::kExitOk;
+  if (!ResolveTarget(ctx, vm, user, &t, &rc)) {
+    return rc;
   }
-  t.user = user;
-  if (std::filesystem::exists(ctx.layout.SshKey())) {
-    t.key_path = ctx.layout.SshKey();
-  }
-  t.known_hosts_path = ctx.layout.root + "/ssh/known_hosts";
   return tools::RunSsh(t, command);
+}
+
+int RunExecCmd(const GlobalOptions& g, const ExecOptions& o) {
+  Context ctx;
+  if (!LoadContext(g, &ctx)) {
+    return cli::kExitBadCompose;
+  }
+  std::string err;
+  std::string line = tools::BuildExecCommand(o.command, o.env, o.workdir, &err);
+  if (line.empty()) {
+    ctx.out.Error(err);
+    return cli::kExitUsage;
+  }
+  tools::SshTarget t;
+  int rc = cli::kExitOk;
+  if (!ResolveTarget(ctx, o.vm, o.user, &t, &rc)) {
+    return rc;
+  }
+  // No terminal unless asked, as docker compose exec -T; -q: no banner.
+  t.options = {o.tty ? "-t" : "-T", "-q"};
+  return tools::RunSsh(t, {line});
 }
 
 }  // namespace qc::commands

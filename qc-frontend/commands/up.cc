@@ -9,10 +9,12 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "cli/exit_codes.h"
 #include "commands/commands.h"
 #include "commands/context.h"
+#include "commands/guest_access.h"
 #include "commands/image_pull.h"
 #include "commands/netd_session.h"
 #include "commands/network_recovery.h"
@@ -25,6 +27,7 @@
 #include "commands/vm_status.h"
 #include "planner/plan_text.h"
 #include "planner/up_plan.h"
+#include "readiness/guest_state.h"
 #include "state/atomic_file.h"
 #include "state/project_lock.h"
 #include "subprocess.h"
@@ -192,6 +195,7 @@ bool TearDownForRecreate(const Context& ctx, const planner::UpPlan& plan, NetdSe
 }  // namespace
 
 int RunUp(const GlobalOptions& g, const UpOptions& o) {
+  const std::int64_t up_started_ms = readiness::NowWallMs();
   PhaseTimer timer;
   auto t = PhaseTimer::Now();
   Context ctx;
@@ -310,6 +314,9 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     return cli::kExitError;
   }
   t = timer.Add("network", t);
+
+  // A cloud image's seed carries the project's public key: it must exist now.
+  Reap(std::exchange(reap_keygen.pid, 0));
 
   // Then every VM's instance, all TAPs in one batch, all vm.json at once,
   // and every runner, without waiting for them: the QEMUs start in
@@ -458,10 +465,20 @@ int RunUp(const GlobalOptions& g, const UpOptions& o) {
     ctx.out.Error(err);
     rc = cli::kExitError;
   }
+  StartGuestWatchers(ctx, vms);
   if (rc != cli::kExitOk || !o.wait) {
     return rc;
   }
-  return WaitReady(ctx, vms, o.timeout_s);
+  // Cloud images are ready when SSH and cloud-init are; kernel-booted VMs
+  // when they have their address.
+  std::vector<std::string> cloud;
+  std::vector<std::string> kernel_booted;
+  for (const auto& vm : vms) {
+    (IsCloudVm(ctx, vm) ? cloud : kernel_booted).push_back(vm);
+  }
+  rc = kernel_booted.empty() ? cli::kExitOk : WaitReady(ctx, kernel_booted, o.timeout_s);
+  int cloud_rc = WaitForCloudVms(ctx, cloud, up_started_ms, o.timeout_s);
+  return rc != cli::kExitOk ? rc : cloud_rc;
 }
 
 }  // namespace qc::commands

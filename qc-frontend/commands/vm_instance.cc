@@ -9,7 +9,9 @@
 #include "commands/network_setup.h"
 #include "commands/run_tool.h"
 #include "commands/str_cat.h"
+#include "commands/vm_firmware.h"
 #include "commands/vm_probe.h"
+#include "commands/vm_seed.h"
 #include "images/overlay.h"
 #include "paths/exe_paths.h"
 #include "planner/config_hash.h"
@@ -150,9 +152,10 @@ bool PrepareVm(const Context& ctx, const std::string& name, const state::Network
     st.nics.push_back({net, mac, ip, tap, ns.bridge});
   }
   if (vm.networks.empty()) {
-    // User-mode: SSH forward on 127.0.0.1, remembered in ports.json.
-    int port = 0;
-    if (auto it = ports->find(name); it != ports->end()) {
+    // User-mode: SSH forward on 127.0.0.1, remembered in ports.json;
+    // `ssh: {port: N}` fixes it.
+    int port = vm.guest.ssh_port;
+    if (auto it = ports->find(name); port == 0 && it != ports->end()) {
       port = it->second;
     }
     if (port == 0) {
@@ -164,14 +167,15 @@ bool PrepareVm(const Context& ctx, const std::string& name, const state::Network
         for (const auto& pm : ovm.ports) {
           taken.push_back(pm.host);
         }
+        taken.push_back(ovm.guest.ssh_port);
       }
       port = FreeLocalPort(kFirstSshPort, taken);
       if (port == 0) {
         *error = "vm '" + name + "': no free local port for SSH";
         return false;
       }
-      (*ports)[name] = port;
     }
+    (*ports)[name] = port;
     auto* nic = spec.add_nics();
     nic->set_mac(MacOf(ctx, name, 0));
     nic->set_user_mode(true);
@@ -188,8 +192,11 @@ bool PrepareVm(const Context& ctx, const std::string& name, const state::Network
     st.port = port;
     st.nics.push_back({"", MacOf(ctx, name, 0), "", "", ""});
   }
-
-  return true;
+  // A cloud image gets its cloud-init seed; `firmware: uefi` its OVMF.
+  if (!vm.image.empty() && !PrepareSeed(ctx, name, out->st, &spec, error)) {
+    return false;
+  }
+  return PrepareFirmware(ctx, name, &spec, error);
 }
 
 bool CreateTaps(netd_client::NetdClient* netd, std::deque<PendingVm>* vms, std::string* error) {

@@ -10,7 +10,9 @@
 #include <ctime>
 #include <future>
 
+#include "commands/guest_access.h"
 #include "commands/vm_probe.h"
+#include "readiness/guest_state.h"
 
 namespace qc::commands {
 namespace {
@@ -76,6 +78,16 @@ VmStatus ProbeLocally(const Context& ctx, const std::string& vm, const state::Ne
       s.lease = LeaseFromLeasesFile(ctx.layout.Leases(s.st.nics[0].network), mac, started);
     }
   }
+  if (IsCloudVm(ctx, vm)) {
+    // Ready = SSH + cloud-init, then healthy/unhealthy: what its watcher
+    // saw in this QEMU run (a lease comes long before). "" = ask QMP.
+    readiness::GuestState gs;
+    if (readiness::LoadGuestState(readiness::GuestStatePath(ctx.layout.VmDir(vm)), &gs) &&
+        gs.qemu_pid == s.pid && gs.ready_ms != 0) {
+      s.status = readiness::GuestStatus(gs);
+    }
+    return s;
+  }
   // A lease granted in this QEMU run means the guest ran far enough to ask
   // for it: ready, without a QMP round trip (qemu-compose never pauses a
   // VM). Otherwise QMP tells a QEMU still starting from a running one.
@@ -87,6 +99,8 @@ void ProbeRemotely(const Context& ctx, const std::string& vm, VmStatus* s) {
   std::string run_state = QmpRunState(ctx.layout.QmpSocket(vm), 1000);
   if (run_state != "running") {
     s->status = "starting";
+  } else if (IsCloudVm(ctx, vm)) {
+    s->status = "running";  // ProbeLocally found no readiness in guest.json
   } else {
     s->status = VmReady(ctx, *s) ? "ready" : "running";
   }

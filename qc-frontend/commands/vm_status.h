@@ -12,7 +12,8 @@
 namespace qc::commands {
 
 struct VmStatus {
-  std::string status = "not-created";  // not-created, stopped, starting, running, ready
+  std::string status = "not-created";  // not-created, stopped, starting, running, ready,
+                                       // healthy, unhealthy (cloud images with a healthcheck)
   bool has_state = false;
   state::VmState st;
   pid_t pid = 0;

@@ -36,9 +36,14 @@ std::vector<std::string> BuildSshArgv(const SshTarget& target,
   }
   argv.insert(argv.end(), {"-p", std::to_string(target.port)});
   if (!target.known_hosts_path.empty()) {
-    argv.insert(argv.end(), {"-o", "UserKnownHostsFile=" + target.known_hosts_path});
+    // Only the project's file, in plain text (entries of a recreated VM are
+    // removed by host name), never ~/.ssh/known_hosts or /etc/ssh's.
+    argv.insert(argv.end(), {"-o", "UserKnownHostsFile=" + target.known_hosts_path, "-o",
+                             "GlobalKnownHostsFile=/dev/null", "-o", "HashKnownHosts=no"});
   }
-  argv.insert(argv.end(), {"-o", "StrictHostKeyChecking=accept-new"});
+  // Trust on first use; "Permanently added ..." is not worth a line.
+  argv.insert(argv.end(), {"-o", "StrictHostKeyChecking=accept-new", "-o", "LogLevel=ERROR"});
+  argv.insert(argv.end(), target.options.begin(), target.options.end());
   // "--" before the destination: ssh then takes every later word as the
   // remote command, even ones that look like options.
   argv.emplace_back("--");

@@ -12,8 +12,9 @@ namespace qc::tools {
 std::string ValidateSshTarget(const SshTarget& target);
 
 // argv for ssh (argv[0] = "ssh"): -i KEY when a key is given, -p PORT,
-// the project's known_hosts with StrictHostKeyChecking=accept-new,
-// "--", user@host (user defaults to root), then the remote command.
+// only the project's known_hosts with StrictHostKeyChecking=accept-new,
+// target.options, "--", user@host (user defaults to root), then the remote
+// command.
 std::vector<std::string> BuildSshArgv(const SshTarget& target,
                                       const std::vector<std::string>& command);
 

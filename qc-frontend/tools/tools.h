@@ -34,6 +34,8 @@ struct SshTarget {
   std::string user;              // "" = root
   std::string key_path;          // "" if none
   std::string known_hosts_path;  // project's known_hosts file
+  std::vector<std::string>
+      options;  // more ssh options/flags, e.g. {"-T"} or {"-o", "BatchMode=yes"}
 };
 // Execs ssh (does not return on success). Returns 127 with a clear message
 // if ssh is not installed, 2 on an invalid target.
