@@ -21,6 +21,14 @@ void AddFormat(CLI::App* cmd, GlobalOptions* g) {
       ->capture_default_str();
 }
 
+// The words after the VM name of ssh/exec; a leading "--" only separates.
+std::vector<std::string> CommandWords(std::vector<std::string> words) {
+  if (!words.empty() && words.front() == "--") {
+    words.erase(words.begin());
+  }
+  return words;
+}
+
 }  // namespace
 
 int RealMain(int argc, char** argv) {
@@ -188,24 +196,29 @@ int RealMain(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
 
   std::string ssh_vm, ssh_user;
-  std::vector<std::string> ssh_cmd;
   auto* ssh = app.add_subcommand("ssh", "SSH into a VM (bridge IP, or 127.0.0.1:<port>)");
   ssh->add_option("vm", ssh_vm, "VM name")->required();
   ssh->add_option("-u,--user", ssh_user,
                   "Remote user (default: the VM's login user; root for kernel-booted VMs)");
-  ssh->add_option("command", ssh_cmd, "Command to run instead of a shell");
+  // The command is everything after the VM, dashes included ("ssh web ls
+  // -la"): not a declared positional, which would make "-la" an unknown
+  // option, but what prefix_command leaves in remaining().
   ssh->prefix_command();
+  ssh->fallthrough(false);  // else the parent would take the command's words
+  ssh->footer("Arguments after VM are the command to run instead of a shell.");
 
   qc::commands::ExecOptions exec_o;
   auto* exec =
       app.add_subcommand("exec", "Run a command in a VM over SSH (like docker compose exec)");
   exec->add_option("vm", exec_o.vm, "VM name")->required();
   exec->add_flag("-t,--tty", exec_o.tty, "Allocate a terminal (default: none)");
-  exec->add_option("-e,--env", exec_o.env, "Set an environment variable (KEY=VAL, repeatable)");
+  exec->add_option("-e,--env", exec_o.env, "Set an environment variable (KEY=VAL, repeatable)")
+      ->allow_extra_args(false);  // one value per -e: the VM name follows
   exec->add_option("-w,--workdir", exec_o.workdir, "Working directory in the guest");
   exec->add_option("-u,--user", exec_o.user, "Remote user (default: the VM's login user)");
-  exec->add_option("command", exec_o.command, "The command and its arguments")->required();
   exec->prefix_command();
+  exec->fallthrough(false);
+  exec->footer("Arguments after VM are the command and its arguments (required).");
 
   // The guest watcher `up` starts per cloud-image VM (not for users).
   std::string watch_spec;
@@ -297,9 +310,14 @@ int RealMain(int argc, char** argv) {
     return RunLogsCmd(g, logs_vm, logs_follow, logs_lines);
   }
   if (*ssh) {
-    return RunSshCmd(g, ssh_vm, ssh_user, ssh_cmd);
+    return RunSshCmd(g, ssh_vm, ssh_user, CommandWords(ssh->remaining()));
   }
   if (*exec) {
+    exec_o.command = CommandWords(exec->remaining());
+    if (exec_o.command.empty()) {
+      std::cerr << "exec: a command is required after the VM name\n";
+      return qc::cli::kExitUsage;
+    }
     return RunExecCmd(g, exec_o);
   }
   if (*watch) {

@@ -107,3 +107,31 @@ TEST(CliVolumes, LsRmAndDownVolumes) {
 }
 
 }  // namespace
+
+// ssh/exec: everything after the VM is the guest's command, dashes included
+// (a regression: "-la" used to be rejected as an unknown option). The VM
+// does not exist, so getting that far proves the words were accepted.
+TEST(CliUsage, SshAndExecPassTheCommandsOptionsToTheGuest) {
+  char dir[] = "/tmp/qc-cli-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string compose = std::string(dir) + "/qemu-compose.yaml";
+  FILE* f = fopen(compose.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("vms:\n  a:\n    image: /nonexistent.qcow2\n", f);
+  fclose(f);
+  for (const std::string args :
+       {"ssh a ls -la", "exec a sh -c 'exit 3'", "exec -e X=1 -e Y=2 -w /tmp -t a ls -la"}) {
+    Result r = RunCli("-f " + compose + " " + args);
+    EXPECT_EQ(r.code, 1) << args << ": " << r.output;
+    EXPECT_NE(r.output.find("vm 'a' is not created"), std::string::npos)
+        << args << ": " << r.output;
+  }
+  Result r = RunCli("-f " + compose + " exec a");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("a command is required"), std::string::npos) << r.output;
+  r = RunCli("-f " + compose + " exec -e NOEQUALS a true");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("-e 'NOEQUALS'"), std::string::npos) << r.output;
+  std::remove(compose.c_str());
+  rmdir(dir);
+}
