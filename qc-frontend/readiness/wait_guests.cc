@@ -30,7 +30,10 @@ void Report(const cli::Output& out, const GuestWait& w, const GuestState& s, std
   auto step = [&](bool* printed, std::int64_t at, const std::string& what) {
     if (!*printed && at != 0) {
       *printed = true;
-      out.Ok("vm " + w.vm + ": " + what + " after " + Seconds(at - t0));
+      // A VM that was already up before this `up` says so instead of a
+      // negative time.
+      out.Ok("vm " + w.vm + ": " + what +
+             (at >= t0 ? " after " + Seconds(at - t0) : " (before this up)"));
     }
   };
   step(&p->booted, s.booted_ms, "booted");
