@@ -87,8 +87,8 @@ void AddEnvironment(const SeedInput& in, CloudConfig* cc) {
   std::string pam = "# qemu-compose environment\n";
   std::string sh;
   for (const auto& [key, value] : in.environment) {
-    pam += key + "=" + value + "\n";
-    sh += "export " + key + "=" + tools::ShellQuote(value) + "\n";
+    pam.append(key).append("=").append(value).append("\n");
+    sh.append("export ").append(key).append("=").append(tools::ShellQuote(value)).append("\n");
   }
   Json env = WriteFile("/etc/environment", pam, "0644");
   env["append"] = true;
