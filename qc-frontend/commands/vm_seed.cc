@@ -7,6 +7,8 @@
 #include "compose/guest_parser.h"
 #include "seed/seed_iso.h"
 #include "state/atomic_file.h"
+#include "volumes/attach.h"
+#include "volumes/guest_mounts.h"
 
 namespace qc::commands {
 namespace {
@@ -23,8 +25,17 @@ std::string InvokingUserName() {
 // (volumes: formatting and mounting disks, ...) add their cloud-config
 // here; seed/cloud_config.h says how. The seed's instance-id follows the
 // whole content, so a change here is applied again at the next boot.
-bool AddFeatureCloudConfig(const Context& /*ctx*/, const std::string& /*vm*/,
-                           seed::CloudConfig* /*cc*/, std::string* /*error*/) {
+bool AddFeatureCloudConfig(const Context& ctx, const std::string& vm, seed::CloudConfig* cc,
+                           std::string* error) {
+  // Volumes with a target: cloud-init's `mounts` makes the mount points,
+  // writes /etc/fstab and mounts them (the same 9p-or-virtiofs choice as
+  // AttachVolumes makes for the VM's shared directories).
+  const bool ninep = !volumes::VirtiofsUnavailableReason().empty();
+  for (const volumes::MountEntry& entry : volumes::GuestMounts(ctx.project.vms.at(vm), ninep)) {
+    if (!cc->Append("mounts", nlohmann::ordered_json(entry), error)) {
+      return false;
+    }
+  }
   return true;
 }
 

@@ -31,6 +31,8 @@ vms:
          image + R"(
     memory: 768
     networks: [lan]
+    volumes:
+      - data:/srv/data
     environment:
       GREETING: hello there
     provision:
@@ -57,6 +59,8 @@ vms:
       retries: 2
 networks:
   lan: {}
+volumes:
+  data: {size: 256M}
 )";
 }
 
@@ -175,6 +179,11 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
   EXPECT_EQ(p.Ssh("a", "cat /var/tmp/provisioned"), "first hello there\nsecond");
   EXPECT_EQ(p.Ssh("a", "'echo $GREETING'"), "hello there");
 
+  // The named volume is mounted at its target by the seed's `mounts`.
+  EXPECT_EQ(p.Ssh("a", "findmnt -n -o FSTYPE /srv/data"), "ext4");
+  p.Ssh("a", "'echo kept | sudo -n tee /srv/data/f'", &rc);
+  EXPECT_EQ(rc, 0);
+
   // ssh and exec pass the exit code through; exec runs words as given.
   p.Ssh("a", "exit 7", &rc);
   EXPECT_EQ(rc, 7);
@@ -195,6 +204,7 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
   EXPECT_NE((up2.out + up2.err).find("vm a: healthy after"), std::string::npos) << up2.out;
   EXPECT_NE(up2.out.find("vm b: recreated"), std::string::npos) << up2.out;
   EXPECT_EQ(p.Ssh("a", "cat /var/tmp/provisioned"), "first hello there\nsecond");
+  EXPECT_EQ(p.Ssh("a", "cat /srv/data/f"), "kept");
   EXPECT_EQ(p.Ssh("b", "cat /etc/qc-user-data"), "v2");
   EXPECT_EQ(p.Ssh("b", "whoami"), UserA().name);  // new host keys, still trusted
 
