@@ -14,7 +14,9 @@ std::string BuildExecCommand(const std::vector<std::string>& command,
   // exec: the command's exit status is the session's.
   line += "exec";
   if (!env.empty()) {
-    line += " env";
+    // "--" right after env: assignments follow, then the command. (After
+    // the assignments it would be taken for the command's name.)
+    line += " env --";
     for (const auto& kv : env) {
       std::size_t eq = kv.find('=');
       if (eq == std::string::npos || !IsEnvName(kv.substr(0, eq))) {
@@ -23,7 +25,6 @@ std::string BuildExecCommand(const std::vector<std::string>& command,
       }
       line += " " + ShellQuote(kv);
     }
-    line += " --";
   }
   for (const auto& word : command) {
     line += " " + ShellQuote(word);

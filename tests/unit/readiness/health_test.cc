@@ -1,10 +1,15 @@
 // docker's healthcheck rules, and the commands a healthcheck and exec run.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
+#include <string>
+
 #include "readiness/guest_state.h"
 #include "readiness/health.h"
 #include "readiness/watcher.h"
 #include "tools/exec_command.h"
+#include "tools/shell_words.h"
 
 namespace qc::readiness {
 namespace {
@@ -85,10 +90,29 @@ TEST(ExecCommand, WordsRunAsGivenWithEnvAndWorkdir) {
   EXPECT_EQ(tools::BuildExecCommand({"echo", "a b", "$HOME"}, {}, "", &error),
             "exec 'echo' 'a b' '$HOME'");
   EXPECT_EQ(tools::BuildExecCommand({"pwd"}, {"A=1", "B=x y"}, "/srv/my app", &error),
-            "cd '/srv/my app' && exec env 'A=1' 'B=x y' -- 'pwd'");
+            "cd '/srv/my app' && exec env -- 'A=1' 'B=x y' 'pwd'");
   EXPECT_EQ(tools::BuildExecCommand({"pwd"}, {"1A=1"}, "", &error), "");
   EXPECT_NE(error.find("-e '1A=1'"), std::string::npos) << error;
   EXPECT_EQ(tools::BuildExecCommand({"pwd"}, {"NOVALUE"}, "", &error), "");
+}
+
+// What the guest's shell makes of it (Debian's sh and env, as in a cloud
+// image): a regression, the "--" after the assignments was run as the
+// command ("env: '--': No such file or directory").
+TEST(ExecCommand, TheGuestsShellRunsItWithTheEnvironmentAndDirectory) {
+  std::string error;
+  const std::string line = tools::BuildExecCommand({"sh", "-c", "echo \"$A-$B-$PWD\""},
+                                                   {"A=1", "B=x y"}, "/tmp", &error);
+  ASSERT_FALSE(line.empty()) << error;
+  FILE* p = popen(("/bin/sh -c " + tools::ShellQuote(line)).c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::array<char, 256> buf{};
+  std::string out;
+  while (fgets(buf.data(), buf.size(), p) != nullptr) {
+    out += buf.data();
+  }
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_EQ(out, "1-x y-/tmp\n");
 }
 
 }  // namespace
