@@ -205,7 +205,13 @@ int RealMain(int argc, char** argv) {
   // option, but what prefix_command leaves in remaining().
   ssh->prefix_command();
   ssh->fallthrough(false);  // else the parent would take the command's words
-  ssh->footer("Arguments after VM are the command to run instead of a shell.");
+  ssh->footer(
+      "Usage: qemu-compose ssh [OPTIONS] VM [COMMAND [ARG...]]\n"
+      "Everything after VM is the command to run instead of a login shell, its\n"
+      "options included (ssh web ls -la); the exit code is the command's.\n"
+      "Logs in as the VM's login user (`user:`, else your user name) with the\n"
+      "project key .qemu-compose/ssh/id_ed25519; host keys are trusted on first\n"
+      "use and kept in .qemu-compose/ssh/known_hosts, never in ~/.ssh.");
 
   qc::commands::ExecOptions exec_o;
   auto* exec =
@@ -218,7 +224,12 @@ int RealMain(int argc, char** argv) {
   exec->add_option("-u,--user", exec_o.user, "Remote user (default: the VM's login user)");
   exec->prefix_command();
   exec->fallthrough(false);
-  exec->footer("Arguments after VM are the command and its arguments (required).");
+  exec->footer(
+      "Usage: qemu-compose exec [OPTIONS] VM COMMAND [ARG...]\n"
+      "Runs COMMAND with its arguments as given (no shell re-parses them; use\n"
+      "sh -c '...' for a shell), as the VM's login user over SSH with the\n"
+      "project key, without a terminal unless -t; the exit code is COMMAND's.\n"
+      "Example: qemu-compose exec -e MODE=test -w /srv web make check");
 
   // The guest watcher `up` starts per cloud-image VM (not for users).
   std::string watch_spec;
