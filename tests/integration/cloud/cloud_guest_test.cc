@@ -14,7 +14,8 @@
 namespace qc::itest {
 namespace {
 
-constexpr int kUpTimeoutMs = 900 * 1000;  // two TCG cloud boots on a loaded 2-core machine
+constexpr int kUpTimeoutMs =
+    1560 * 1000;  // two TCG cloud boots; 800 s seen on a loaded 2-core machine
 constexpr int kCmdTimeoutMs = 180 * 1000;
 
 std::string CloudImage() {
@@ -145,7 +146,7 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
 
   // up --wait: a line per VM per step; a's healthcheck passes, b's never
   // does, so up reports b unhealthy and fails.
-  CmdResult up = p.Qc("up --wait --timeout 840", kUpTimeoutMs);
+  CmdResult up = p.Qc("up --wait --timeout 1500", kUpTimeoutMs);
   EXPECT_EQ(up.exit_code, 1) << up.out << up.err << p.Diagnostics();
   const std::string said = up.out + up.err;
   for (const char* line :
@@ -199,7 +200,7 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
   ASSERT_EQ(p.Qc("stop a").exit_code, 0);
   EXPECT_EQ(p.Status("a"), "stopped");
   p.Write("b-user-data", UserData("v2"));
-  CmdResult up2 = p.Qc("up --wait --timeout 840", kUpTimeoutMs);
+  CmdResult up2 = p.Qc("up --wait --timeout 1500", kUpTimeoutMs);
   EXPECT_EQ(up2.exit_code, 1) << up2.out << up2.err << p.Diagnostics();  // b still unhealthy
   EXPECT_NE((up2.out + up2.err).find("vm a: healthy after"), std::string::npos) << up2.out;
   EXPECT_NE(up2.out.find("vm b: recreated"), std::string::npos) << up2.out;
