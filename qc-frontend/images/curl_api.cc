@@ -34,7 +34,8 @@ const CurlApi* LoadOnce(std::string* error) {
             Bind(lib, "curl_easy_cleanup", &api.easy_cleanup) &&
             Bind(lib, "curl_easy_strerror", &api.easy_strerror) &&
             Bind(lib, "curl_slist_append", &api.slist_append) &&
-            Bind(lib, "curl_slist_free_all", &api.slist_free_all);
+            Bind(lib, "curl_slist_free_all", &api.slist_free_all) &&
+            Bind(lib, "curl_getdate", &api.getdate);
   if (!ok || api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     *error = "libcurl could not be loaded or initialised";
     return nullptr;

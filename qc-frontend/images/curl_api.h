@@ -22,6 +22,7 @@ struct CurlApi {
   const char* (*easy_strerror)(CURLcode code);
   curl_slist* (*slist_append)(curl_slist* list, const char* text);
   void (*slist_free_all)(curl_slist* list);
+  time_t (*getdate)(const char* text, const time_t* unused);
 };
 
 // The loaded and initialised library, or nullptr + *error.

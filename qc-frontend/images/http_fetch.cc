@@ -243,12 +243,19 @@ FetchStatus Fetch(const FetchRequest& request, FetchSink* sink, FetchResponse* r
   if (!request.if_range.empty()) {
     headers = api.slist_append(headers, ("If-Range: " + request.if_range).c_str());
   }
-  if (!request.if_changed.etag.empty()) {
-    headers = api.slist_append(headers, ("If-None-Match: " + request.if_changed.etag).c_str());
-  }
-  if (!request.if_changed.last_modified.empty()) {
-    headers = api.slist_append(headers,
-                               ("If-Modified-Since: " + request.if_changed.last_modified).c_str());
+  // Revalidation. file:// has no request headers: curl compares the file's
+  // time itself (CURLINFO_CONDITION_UNMET below).
+  time_t file_since = 0;
+  if (t.file_scheme && !request.if_changed.last_modified.empty()) {
+    file_since = api.getdate(request.if_changed.last_modified.c_str(), nullptr);
+  } else if (!t.file_scheme) {
+    if (!request.if_changed.etag.empty()) {
+      headers = api.slist_append(headers, ("If-None-Match: " + request.if_changed.etag).c_str());
+    }
+    if (!request.if_changed.last_modified.empty()) {
+      headers = api.slist_append(
+          headers, ("If-Modified-Since: " + request.if_changed.last_modified).c_str());
+    }
   }
   const std::string range = std::to_string(request.resume_from) + "-";
   CURL* c = t.curl;
@@ -269,6 +276,10 @@ FetchStatus Fetch(const FetchRequest& request, FetchSink* sink, FetchResponse* r
   api.easy_setopt(c, CURLOPT_USERAGENT, "qemu-compose");
   api.easy_setopt(c, CURLOPT_BUFFERSIZE, kBufferBytes);
   api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  if (file_since > 0) {
+    api.easy_setopt(c, CURLOPT_TIMECONDITION, static_cast<long>(CURL_TIMECOND_IFMODSINCE));
+    api.easy_setopt(c, CURLOPT_TIMEVALUE_LARGE, static_cast<curl_off_t>(file_since));
+  }
   if (request.resume_from > 0) {
     // CURLOPT_RANGE, not RESUME_FROM: a 200 (the server ignored the range or
     // If-Range said the resource changed) must restart, not fail.
@@ -284,9 +295,11 @@ FetchStatus Fetch(const FetchRequest& request, FetchSink* sink, FetchResponse* r
 
   CURLcode rc = api.easy_perform(c);
   FetchStatus status = FetchStatus::kFailed;
+  long unmet = 0;
+  api.easy_getinfo(c, CURLINFO_CONDITION_UNMET, &unmet);
   if (rc == CURLE_OK && !t.begun) {
     response->status = StatusOf(&t);
-    if (response->status == 304) {
+    if (response->status == 304 || unmet != 0) {
       status = FetchStatus::kNotModified;
     } else if (response->status == 416) {
       status = FetchStatus::kRangeNotSatisfiable;

@@ -10,6 +10,7 @@
 #include "images/overlay_refs.h"
 #include "images/puller.h"
 #include "images/qemu_img.h"
+#include "images/url_lock.h"
 
 namespace qc::images {
 
@@ -64,6 +65,22 @@ bool CreateOverlay(const BaseImage& base, const std::string& overlay, std::uint6
              FormatBytes(base.virtual_size) + ")";
     return false;
   }
+  // A cache entry is locked while its overlay is made and recorded, so an
+  // `image prune` or `rm` at the same moment cannot remove it in between.
+  std::optional<CacheLayout> cache;
+  UrlLock lock;
+  if (!base.cache_key.empty()) {
+    bool waited = false;
+    if (!(cache = CacheLayout::ForUser(error)) ||
+        !lock.Acquire(
+            cache->Lock(base.cache_key), [] {}, &waited, error)) {
+      return false;
+    }
+    if (access(base.path.c_str(), R_OK) != 0) {
+      *error = "the cached image " + base.path + " was removed meanwhile; run the command again";
+      return false;
+    }
+  }
   std::vector<std::string> args{"create",    "-q", "-f",      "qcow2", "-F",
                                 base.format, "-b", base.path, overlay};
   if (size_bytes != 0) {
@@ -75,12 +92,9 @@ bool CreateOverlay(const BaseImage& base, const std::string& overlay, std::uint6
     *error = "qemu-img create " + overlay + " " + run.failure;
     return false;
   }
-  if (!base.cache_key.empty()) {
-    std::optional<CacheLayout> cache = CacheLayout::ForUser(error);
-    if (!cache || !RecordOverlay(*cache, base.cache_key, overlay, error)) {
-      unlink(overlay.c_str());
-      return false;
-    }
+  if (cache && !RecordOverlay(*cache, base.cache_key, overlay, error)) {
+    unlink(overlay.c_str());
+    return false;
   }
   return true;
 }

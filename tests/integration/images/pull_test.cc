@@ -98,6 +98,22 @@ TEST_F(ImagesTest, UnpinnedPullRevalidatesAndFetchesANewVersion) {
   EXPECT_NE(offline.err.find("using the cached copy"), std::string::npos) << offline.err;
 }
 
+TEST_F(ImagesTest, FileUrlsAreCachedAndRevalidatedByTheFileTime) {
+  server_.AddRandom("disk.raw", kMiB);
+  UseImage("file://" + server_.dir() + "/disk.raw");
+  CmdResult first = Qc("pull");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("v: disk.raw: pulled"), std::string::npos) << first.out;
+  CmdResult same = Qc("pull");
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("v: disk.raw: up to date"), std::string::npos) << same.out;
+  ASSERT_EQ(server_.Shell("touch -d '+1 hour' disk.raw").exit_code, 0);
+  CmdResult newer = Qc("pull");
+  ASSERT_EQ(newer.exit_code, 0) << newer.err;
+  EXPECT_NE(newer.out.find("v: disk.raw: pulled"), std::string::npos) << newer.out;
+  EXPECT_TRUE(server_.Requests().empty());
+}
+
 TEST_F(ImagesTest, ConcurrentPullsOfOneUrlDownloadOnce) {
   std::string sha = server_.AddRandom("disk.raw", 4 * kMiB);  // /slow/: about 4 s
   std::string other = ScratchDir(UserA());
