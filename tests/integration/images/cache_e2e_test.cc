@@ -1,6 +1,7 @@
-// `up` with an image URL: pulls what is missing, boots from an overlay
-// backed by the read-only cache entry (absolute path, format pinned), works
-// offline once cached, and `image rm`/`prune` leave an image in use alone.
+// `up` with an image URL: pulls what is missing (`--pull always` asks the
+// server again), boots from an overlay backed by the read-only cache entry
+// (absolute path, format pinned), works offline once cached, and `image
+// rm`/`prune` leave an image in use alone unless `rm --force`.
 #include <nlohmann/json.hpp>
 
 #include "images_fixture.h"
@@ -18,8 +19,10 @@ class ImagesUp : public ImagesTest {
     url_ = ImageServer::Url("files/disk.raw");
     const Install& in = GetInstall();
     WriteFile(project_ + "/qemu-compose.yaml",
-              "name: imgup\nvms:\n  v:\n    image: " + url_ + "\n    image_digest: sha256:" + sha_ +
-                  "\n    kernel: " + in.guest_kernel + "\n    initrd: " + in.guest_initrd +
+              // No image_digest: `--pull always` revalidates (a pinned image
+              // is never asked for again).
+              "name: imgup\nvms:\n  v:\n    image: " + url_ + "\n    kernel: " + in.guest_kernel +
+                  "\n    initrd: " + in.guest_initrd +
                   "\n    cmdline: console=ttyS0 quiet panic=-1 qc.hostname=v\n"
                   "    accel: tcg\n    memory: 256M\n    stop_grace_period: 5s\n");
   }
@@ -38,6 +41,16 @@ TEST_F(ImagesUp, BootsFromTheReadOnlyEntryAndRmWaitsForDestroy) {
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   ASSERT_EQ(server_.RequestsFor("/files/disk.raw").size(), 1u);
   auto imgs = CacheFiles(".img");
+
+  // Cached: `up` (--pull missing) does not ask; --pull always revalidates.
+  CmdResult again = Qc("up");
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(server_.RequestsFor("/files/disk.raw").size(), 1u);
+  CmdResult always = Qc("up --pull always");
+  ASSERT_EQ(always.exit_code, 0) << always.out << always.err;
+  auto reqs = server_.RequestsFor("/files/disk.raw");
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].status, 304);
   ASSERT_EQ(imgs.size(), 1u);
 
   // The overlay names the cache file by its absolute path, format pinned.
@@ -67,12 +80,12 @@ TEST_F(ImagesUp, BootsFromTheReadOnlyEntryAndRmWaitsForDestroy) {
   server_.Stop();
   CmdResult offline = Qc("up");
   ASSERT_EQ(offline.exit_code, 0) << offline.out << offline.err;
-  ASSERT_EQ(Qc("destroy --force").exit_code, 0);
 
-  // No VM disk left: rm by digest prefix works.
-  CmdResult rm2 = Qc("image rm sha256:" + sha_.substr(0, 12));
-  EXPECT_EQ(rm2.exit_code, 0) << rm2.err;
+  // --force removes it even in use (by a digest prefix here).
+  CmdResult forced = Qc("image rm --force sha256:" + sha_.substr(0, 12));
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_TRUE(CacheFiles(".img").empty());
+  ASSERT_EQ(Qc("destroy --force").exit_code, 0);
 }
 
 }  // namespace

@@ -229,6 +229,24 @@ TEST_F(ImagesTest, HttpProxyFromTheEnvironmentIsUsed) {
   auto via_proxy = server_.RequestsFor("http://images.invalid/files/disk.raw");
   ASSERT_EQ(via_proxy.size(), 1u);
   EXPECT_EQ(via_proxy[0].status, 200);
+
+  // no_proxy names the server: it is asked directly, the dead proxy never.
+  UseImage(ImageServer::Url("files/disk.raw"), "sha256:" + sha);
+  CmdResult direct = Qc("pull -q", {"http_proxy=http://127.0.0.1:9", "no_proxy=127.0.0.1"});
+  ASSERT_EQ(direct.exit_code, 0) << direct.err;
+  EXPECT_EQ(server_.RequestsFor("/files/disk.raw").size(), 1u);
+}
+
+TEST_F(ImagesTest, RedirectsAreFollowed) {
+  std::string sha = server_.AddRandom("disk.raw", kMiB);
+  UseImage(ImageServer::Url("redirect/disk.raw"), "sha256:" + sha);
+  CmdResult r = Qc("pull -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server_.RequestsFor("/redirect/disk.raw").size(), 1u);
+  auto gets = server_.RequestsFor("/files/disk.raw");
+  ASSERT_EQ(gets.size(), 1u);
+  EXPECT_EQ(gets[0].status, 200);
+  EXPECT_EQ(CacheFiles(".img").size(), 1u);
 }
 
 TEST_F(ImagesTest, TlsCertificatesAreVerified) {
