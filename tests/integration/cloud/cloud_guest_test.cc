@@ -1,7 +1,10 @@
 // Issue 14 on the real Debian cloud image (scripts/build-cloud-image), as a
 // user would drive it: two VMs on one bridge, `a` under SeaBIOS and `b`
 // under OVMF, brought up with `up --wait`, reached with `ssh` and `exec`,
-// provisioned once, healthchecked, restarted, recreated and taken down.
+// provisioned once, healthchecked, restarted, recreated and taken down;
+// with issue 15's volumes on the same boots: named volumes and host
+// directories mounted by the seed, `:ro` held on the host, escapes, data
+// kept across stop/up and a recreate, a volume grown, down --volumes.
 // Every TCG boot costs a minute or two, so one test boots each VM twice
 // (in parallel) and checks everything those boots can show.
 #include <gtest/gtest.h>
@@ -24,7 +27,7 @@ std::string CloudImage() {
   return r.exit_code == 0 ? path : "";
 }
 
-std::string Compose(const std::string& image) {
+std::string Compose(const std::string& image, const std::string& data_size) {
   return R"(name: cloudit
 vms:
   a:
@@ -34,6 +37,8 @@ vms:
     networks: [lan]
     volumes:
       - data:/srv/data
+      - ./site:/srv/site:ro
+      - ./rw:/srv/rw
     environment:
       GREETING: hello there
     provision:
@@ -51,6 +56,9 @@ vms:
     memory: 768
     firmware: uefi
     networks: [lan]
+    volumes:
+      - rdata:/srv/rdata
+      - {source: ./site, target: /srv/site, read_only: true}
     cloud_init:
       user_data: b-user-data
     healthcheck:
@@ -61,7 +69,9 @@ vms:
 networks:
   lan: {}
 volumes:
-  data: {size: 256M}
+  data: {size: )" +
+         data_size + R"(}
+  rdata: {size: 256M}
 )";
 }
 
@@ -74,7 +84,7 @@ class CloudProject {
  public:
   CloudProject(const Netns& ns, const std::string& image)
       : ns_(ns), user_(UserA()), dir_(ScratchDir(user_)) {
-    Write("qemu-compose.yaml", Compose(image));
+    Write("qemu-compose.yaml", Compose(image, "256M"));
     Write("b-user-data", UserData("v1"));
   }
   ~CloudProject() { Qc("down --force"); }
@@ -83,6 +93,10 @@ class CloudProject {
     CmdResult w =
         ns_.RunAs(user_, "cat > " + dir_ + "/" + name + " <<'QC_EOF'\n" + content + "QC_EOF\n");
     EXPECT_EQ(w.exit_code, 0) << w.err;
+  }
+  // A host shell command as the user in the project directory.
+  CmdResult Sh(const std::string& cmd) const {
+    return ns_.RunAs(user_, "cd " + dir_ + " && " + cmd);
   }
   CmdResult Qc(const std::string& args, int timeout_ms = kCmdTimeoutMs) const {
     return ns_.RunWithTimeout(&user_, "cd " + dir_ + " && " + GetInstall().frontend + " " + args,
@@ -143,6 +157,13 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
   ASSERT_FALSE(image.empty()) << "no cloud image: run scripts/build-cloud-image as root first";
   Netns ns;
   CloudProject p(ns, image);
+  // Host directories: one shared read-only by both VMs (with symlinks out
+  // of it to a secret beside it), one read-write.
+  ASSERT_EQ(p.Sh("mkdir site rw && echo hello from the host > site/hello.txt && "
+                 "echo host secret > secret.txt && ln -s ../secret.txt site/up && "
+                 "ln -s \"$PWD/secret.txt\" site/abs")
+                .exit_code,
+            0);
 
   // up --wait: a line per VM per step; a's healthcheck passes, b's never
   // does, so up reports b unhealthy and fails.
@@ -184,6 +205,41 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
   EXPECT_EQ(p.Ssh("a", "findmnt -n -o FSTYPE /srv/data"), "ext4");
   p.Ssh("a", "'echo kept | sudo -n tee /srv/data/f'", &rc);
   EXPECT_EQ(rc, 0);
+  // By the disk's serial; every entry the seed wrote has nofail.
+  EXPECT_EQ(p.Ssh("a", "findmnt -n -o SOURCE /srv/data"),
+            p.Ssh("a", "readlink -f /dev/disk/by-id/virtio-data"));
+  EXPECT_EQ(p.Ssh("a", "\"grep -c ' /srv/.*nofail' /etc/fstab\""), "3");
+  p.Ssh("b", "'echo kept-b | sudo -n tee /srv/rdata/f'", &rc);
+  EXPECT_EQ(rc, 0);
+
+  // Host directories over virtiofs; two VMs share one read-only.
+  EXPECT_EQ(p.Ssh("a", "findmnt -n -o FSTYPE /srv/site"), "virtiofs");
+  EXPECT_EQ(p.Ssh("a", "cat /srv/site/hello.txt"), "hello from the host");
+  EXPECT_EQ(p.Ssh("b", "cat /srv/site/hello.txt"), "hello from the host");
+  // :ro holds on the host side: guest root cannot write there, not even
+  // after remounting it read-write in the guest.
+  p.Ssh("a", "sudo -n touch /srv/site/new", &rc);
+  EXPECT_NE(rc, 0);
+  p.Ssh("a", "sudo -n mount -o remount,rw /srv/site");
+  p.Ssh("a", "sudo -n touch /srv/site/new", &rc);
+  EXPECT_NE(rc, 0);
+  p.Ssh("b", "sudo -n touch /srv/site/new", &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(p.Sh("test -e site/new").exit_code, 0) << "a guest wrote into a :ro directory";
+  // Escapes fail: symlinks to the host's secret resolve inside the guest,
+  // a hard link into the share from the guest's own disk is refused, and
+  // `..` of the share is the guest's /srv.
+  for (const char* link : {"/srv/site/up", "/srv/site/abs"}) {
+    std::string out = p.Ssh("a", std::string("sudo -n cat ") + link + " 2>&1");
+    EXPECT_EQ(out.find("host secret"), std::string::npos) << link << ": " << out;
+  }
+  p.Ssh("a", "sudo -n ln /etc/hostname /srv/rw/hostname", &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_EQ(p.Ssh("a", "ls /srv/site/.. | tr '\\n' ' '"), "data rw site ");
+  // Read-write: guest root's file belongs to the user on the host.
+  p.Ssh("a", "'echo from guest | sudo -n tee /srv/rw/note'", &rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(p.Sh("stat -c %U rw/note && cat rw/note").out, UserA().name + "\nfrom guest\n");
 
   // ssh and exec pass the exit code through; exec runs words as given.
   p.Ssh("a", "exit 7", &rc);
@@ -200,12 +256,18 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
   ASSERT_EQ(p.Qc("stop a").exit_code, 0);
   EXPECT_EQ(p.Status("a"), "stopped");
   p.Write("b-user-data", UserData("v2"));
+  p.Write("qemu-compose.yaml", Compose(image, "512M"));  // a's volume grows at its start
   CmdResult up2 = p.Qc("up --wait --timeout 1500", kUpTimeoutMs);
   EXPECT_EQ(up2.exit_code, 1) << up2.out << up2.err << p.Diagnostics();  // b still unhealthy
   EXPECT_NE((up2.out + up2.err).find("vm a: healthy after"), std::string::npos) << up2.out;
   EXPECT_NE(up2.out.find("vm b: recreated"), std::string::npos) << up2.out;
   EXPECT_EQ(p.Ssh("a", "cat /var/tmp/provisioned"), "first hello there\nsecond");
   EXPECT_EQ(p.Ssh("a", "cat /srv/data/f"), "kept");
+  EXPECT_NE((up2.out + up2.err).find("volume data: grown to 512.0 MiB"), std::string::npos)
+      << up2.out << up2.err;
+  p.Ssh("a", "'test $(df -B1M --output=size /srv/data | tail -1) -gt 480'", &rc);
+  EXPECT_EQ(rc, 0) << "the file system did not grow with the disk";
+  EXPECT_EQ(p.Ssh("b", "cat /srv/rdata/f"), "kept-b");  // b is a new instance
   EXPECT_EQ(p.Ssh("b", "cat /etc/qc-user-data"), "v2");
   EXPECT_EQ(p.Ssh("b", "whoami"), UserA().name);  // new host keys, still trusted
 
@@ -221,6 +283,11 @@ TEST(CloudGuest, TwoVmsOnOneBridgeFromUpToDown) {
                    "grep -c 'No such file'")
                 .out,
             "2\n");
+  // The volumes outlive down; down --volumes removes them.
+  EXPECT_EQ(p.Sh("ls .qemu-compose/volumes").out, "data.qcow2\nrdata.qcow2\n");
+  CmdResult downv = p.Qc("down --volumes");
+  EXPECT_EQ(downv.exit_code, 0) << downv.out << downv.err;
+  EXPECT_EQ(p.Sh("ls .qemu-compose/volumes 2>/dev/null").out, "");
 }
 
 }  // namespace

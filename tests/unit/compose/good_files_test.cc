@@ -87,6 +87,14 @@ TEST(GoodFiles, OriginalQemuComposeReadmeExampleLoads) {
   EXPECT_EQ(p.vms.at("web").mounts[0].target, "/mnt");
   EXPECT_EQ(p.vms.at("web").depends_on, std::vector<std::string>{"database"});
   EXPECT_EQ(p.vms.at("tools").ports.size(), 1U);
+  // The guest keys of the original: ssh port, provision, environment, healthcheck.
+  EXPECT_EQ(p.vms.at("tools").guest.ssh_port, 2222);
+  const auto& db = p.vms.at("database").guest;
+  ASSERT_EQ(db.provision.size(), 1U);
+  EXPECT_EQ(db.provision[0], "apt-get update\napt-get install -y postgresql\n");
+  EXPECT_EQ(db.environment.size(), 2U);
+  EXPECT_EQ(db.healthcheck.test, (std::vector<std::string>{"CMD", "pg_isready"}));
+  EXPECT_EQ(db.healthcheck.interval_s, 10U);
 }
 
 TEST(GoodFiles, VolumesInShortAndLongForm) {
@@ -200,9 +208,10 @@ TEST(GoodFiles, ImageUrlsAreNormalisedAndDigestsLowercased) {
   EXPECT_EQ(web.image,
             "https://cloud.debian.org/images/cloud/bookworm/latest/"
             "debian-12-genericcloud-amd64.qcow2");
-  EXPECT_EQ(web.image_digest,
-            "sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-            "0123456789abcdef0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(
+      web.image_digest,
+      "sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      "0123456789abcdef0123456789abcdef0123456789abcdef");
   const Vm& db = r.project.vms.at("db");
   EXPECT_EQ(db.image, GoodDir() + "/disk.raw");  // a path stays a path, made absolute
   EXPECT_EQ(db.image_digest, "");
