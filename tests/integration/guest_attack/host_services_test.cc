@@ -25,6 +25,23 @@ std::uint32_t OfferedAddress(const Bytes& f) {
   return frames::Be32(f, kUdpPayload + 16);
 }
 
+// Sends the DHCP `request` until dnsmasq answers it with a message of
+// `reply_type` (2 OFFER, 5 ACK), for 20 s at most (dnsmasq may still be
+// starting), and returns that reply.
+std::optional<Bytes> DhcpExchange(FakeGuest& guest, const Bytes& request, std::uint32_t xid,
+                                  int reply_type) {
+  std::optional<Bytes> reply;
+  WaitFor(
+      [&] {
+        guest.Send(request);
+        reply = guest.Receive(
+            [&](const Bytes& f) { return frames::DhcpType(f, xid) == reply_type; }, 2000);
+        return reply.has_value();
+      },
+      20000, 0);
+  return reply;
+}
+
 // Sends a DNS query for `name` to `server`:53 and returns the reply: a DNS
 // answer from port 53 or an ICMP error about the query.
 std::optional<Bytes> Dns(FakeGuest& guest, std::uint32_t server, const std::string& name,
@@ -58,15 +75,9 @@ TEST(GuestHostServices, DhcpOffersTheGuestItsOwnReservationNotAnotherVms) {
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   // It asks for web's address; dnsmasq offers its own reservation.
   const std::uint32_t xid = 0x5eed0001;
-  std::optional<Bytes> offer;
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        guest.Send(frames::Dhcp(1, guest.guest_mac(), xid, frames::Ip4("172.16.7.20")));
-        offer = guest.Receive([&](const Bytes& f) { return frames::DhcpType(f, xid) == 2; }, 2000);
-        return offer.has_value();
-      },
-      20000, 0))
-      << "no DHCPOFFER";
+  const std::optional<Bytes> offer = DhcpExchange(
+      guest, frames::Dhcp(1, guest.guest_mac(), xid, frames::Ip4("172.16.7.20")), xid, 2);
+  ASSERT_TRUE(offer.has_value()) << "no DHCPOFFER";
   EXPECT_EQ(OfferedAddress(*offer), frames::Ip4("172.16.7.10"));
 }
 
@@ -77,14 +88,9 @@ TEST(GuestHostServices, DhcpHostNameCannotTakeAnotherVmsDnsName) {
   guest.StartDhcp(kHosts, kDhcpHosts);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const std::uint32_t xid = 0x5eed0002;
-  std::optional<Bytes> ack;
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        guest.Send(frames::Dhcp(3, guest.guest_mac(), xid, kGuest, kGateway, "web"));
-        ack = guest.Receive([&](const Bytes& f) { return frames::DhcpType(f, xid) == 5; }, 2000);
-        return ack.has_value();
-      },
-      20000, 0))
+  ASSERT_TRUE(
+      DhcpExchange(guest, frames::Dhcp(3, guest.guest_mac(), xid, kGuest, kGateway, "web"), xid, 5)
+          .has_value())
       << "no DHCPACK";
   const std::optional<Bytes> web = Dns(guest, kGateway, "web.demo.qc", 1);
   ASSERT_TRUE(web.has_value()) << "no DNS answer at the gateway";
