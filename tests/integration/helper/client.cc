@@ -13,9 +13,17 @@ HelperClient::~HelperClient() {
 
 void HelperClient::Start(const Netns& ns, const User& u, const std::string& helper,
                          const std::string& stderr_path) {
+  StartCommand(ns, &u, {helper}, stderr_path);
+}
+
+void HelperClient::StartCommand(const Netns& ns, const User* u,
+                                const std::vector<std::string>& argv,
+                                const std::string& stderr_path) {
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return;
-  pid_ = ns.Spawn(&u, {helper}, sv[1], {}, "", stderr_path);
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+    return;
+  }
+  pid_ = ns.Spawn(u, argv, sv[1], {}, "", stderr_path);
   close(sv[1]);
   sock_ = sv[0];
 }

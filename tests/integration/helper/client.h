@@ -25,6 +25,10 @@ class HelperClient {
   // does. The helper's stderr is appended to stderr_path if given.
   void Start(const Netns& ns, const User& u, const std::string& helper,
              const std::string& stderr_path = "");
+  // The same with any command line that ends up exec'ing the helper, run as
+  // u (root if null): e.g. a wrapper that changes the helper's mount namespace.
+  void StartCommand(const Netns& ns, const User* u, const std::vector<std::string>& argv,
+                    const std::string& stderr_path = "");
 
   // One request, one reply. False if the helper is gone or the reply undecodable.
   bool Call(const qc::netd::Request& req, qc::netd::Reply* reply, std::vector<int>* fds = nullptr);

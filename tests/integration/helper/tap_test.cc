@@ -146,5 +146,49 @@ TEST(HelperTap, RefusesBadNamesForeignTapsAndOtherUsersTaps) {
   close(fds[0]);
 }
 
+// CreateTap answers with the status its errno means, not CONFLICT for every
+// failure: /dev/net/tun closed to the user (EACCES) is PERMISSION_DENIED, a
+// device that is no TUN driver (TUNSETIFF: ENOTTY) INTERNAL, a taken name
+// CONFLICT. The helper runs as the user as always, in a mount namespace of its
+// own where /dev/net/tun is replaced by a bind mount.
+TEST(HelperTap, FailureStatusFollowsTheErrno) {
+  Netns ns;
+  const User& a = UserA();
+  const std::string closed = ScratchDir(a) + "/closed-tun";
+  ASSERT_EQ(ns.Run("touch " + closed + " && chmod 000 " + closed).exit_code, 0);
+  struct Case {
+    std::string tun;  // bind-mounted over /dev/net/tun, "" = the real one
+    netd::Status status;
+    std::string says;
+  };
+  for (const Case& c : {Case{closed, netd::PERMISSION_DENIED, "Permission denied"},
+                        Case{"/dev/null", netd::INTERNAL, "Inappropriate ioctl"},
+                        Case{"", netd::CONFLICT, "already exists"}}) {
+    SCOPED_TRACE(c.tun);
+    const std::string mount = c.tun.empty() ? "" : "mount --bind \"$0\" /dev/net/tun && ";
+    HelperClient h;
+    h.StartCommand(ns, nullptr,
+                   {"unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                    mount + "exec setpriv --reuid=" + std::to_string(a.uid) +
+                        " --regid=" + std::to_string(a.gid) + " --init-groups \"$1\"",
+                    c.tun, GetInstall().helper});
+    netd::Reply r;
+    ASSERT_TRUE(h.Hello(&r)) << r.message();
+    ASSERT_TRUE(h.Call(CreateBridgeReq("qc-errno"), &r));
+    ASSERT_EQ(r.status(), netd::OK) << r.message();
+    if (c.tun.empty()) {
+      ASSERT_EQ(ns.Run("ip tuntap add dev tap-errno mode tap").exit_code, 0);
+    }
+    ASSERT_TRUE(h.Call(CreateTapReq("tap-errno", "qc-errno"), &r));
+    EXPECT_EQ(r.status(), c.status) << r.message();
+    EXPECT_NE(r.message().find(c.says), std::string::npos) << r.message();
+    if (c.tun.empty()) {
+      ASSERT_EQ(ns.Run("ip tuntap del dev tap-errno mode tap").exit_code, 0);
+    } else {
+      EXPECT_NE(ns.Run("ip link show tap-errno").exit_code, 0) << "no TAP is left behind";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qc::itest
