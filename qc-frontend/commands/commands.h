@@ -14,7 +14,7 @@ struct UpOptions {
   bool wait = false;
   int timeout_s = 300;
   std::string pull = "missing";  // missing | always | never (images)
-  bool dry_run = false;  // print the plan, change nothing
+  bool dry_run = false;          // print the plan, change nothing
 };
 int RunUp(const GlobalOptions& g, const UpOptions& o);
 

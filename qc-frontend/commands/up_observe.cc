@@ -44,8 +44,7 @@ planner::VmActual ActualVm(const Context& ctx, const std::string& vm) {
 }  // namespace
 
 bool ObserveUp(const Context& ctx, const std::vector<std::string>& selected,
-               const state::NetworksFile& nf, NetdSession& netd, UpView* view,
-               std::string* error) {
+               const state::NetworksFile& nf, NetdSession& netd, UpView* view, std::string* error) {
   planner::UpInputs& in = view->inputs;
   view->desired = nf;
   // One network after the other: a newly allocated `auto` subnet is seen by

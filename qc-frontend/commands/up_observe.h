@@ -26,7 +26,6 @@ struct UpView {
 // selected: the VMs asked for plus their dependencies. nf: networks.json.
 // netd is asked only for a new `subnet: auto` network (the helper's pools).
 bool ObserveUp(const Context& ctx, const std::vector<std::string>& selected,
-               const state::NetworksFile& nf, NetdSession& netd, UpView* view,
-               std::string* error);
+               const state::NetworksFile& nf, NetdSession& netd, UpView* view, std::string* error);
 
 }  // namespace qc::commands

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "compose/image_fields.h"
 #include "compose/guest_parser.h"
+#include "compose/image_fields.h"
 #include "compose/names.h"
 #include "compose/units.h"
 #include "compose/vm_fields.h"

@@ -98,7 +98,8 @@ TEST(GuestKeys, UserDataDigestPinsTheContentAndConfigShowsIt) {
   const std::string actual = r.project.vms.at("web").guest.user_data_digest;
   // sha256sum of the file's bytes
   EXPECT_EQ(actual, "sha256:88c95955b024402aa9572b663f7eeb134f01343bb92af27b50e97e72b22c565f");
-  EXPECT_NE(RenderConfig(r.project, false).find("user_data_digest: \"" + actual + "\""), std::string::npos)
+  EXPECT_NE(RenderConfig(r.project, false).find("user_data_digest: \"" + actual + "\""),
+            std::string::npos)
       << RenderConfig(r.project, false);
 
   r = testing::LoadYaml(dir,

@@ -29,9 +29,10 @@ TEST(ImageDigest, ParsesBothAlgorithmsAndLowercases) {
 
 TEST(ImageDigest, RefusesWrongShapes) {
   std::string error;
-  for (const std::string& bad : std::vector<std::string>{"", "sha256:", "sha256:abc", "md5:" + std::string(32, 'a'),
-                          "sha256:" + std::string(63, 'a') + "g", "sha512:" + std::string(64, 'a'),
-                          std::string(64, 'a')}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "sha256:", "sha256:abc", "md5:" + std::string(32, 'a'),
+                                "sha256:" + std::string(63, 'a') + "g",
+                                "sha512:" + std::string(64, 'a'), std::string(64, 'a')}) {
     EXPECT_FALSE(ParseDigest(bad, &error)) << bad;
     EXPECT_EQ(error, "invalid digest '" + bad +
                          "' (use sha256:<64 hex digits> or sha512:<128 hex digits>)");

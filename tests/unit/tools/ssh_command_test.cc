@@ -14,8 +14,9 @@ namespace {
 using Argv = std::vector<std::string>;
 
 TEST(SshCommand, UserModeVmWithKeyAndCommand) {
-  SshTarget t{"127.0.0.1", 2222, "", "/p/.qemu-compose/ssh/id_ed25519",
-              "/p/.qemu-compose/ssh/known_hosts", {}};
+  SshTarget t{
+      "127.0.0.1", 2222, "", "/p/.qemu-compose/ssh/id_ed25519", "/p/.qemu-compose/ssh/known_hosts",
+      {}};
   EXPECT_EQ(BuildSshArgv(t, {"uname", "-a"}),
             (Argv{"ssh",
                   "-i",
